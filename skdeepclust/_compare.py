@@ -1,0 +1,159 @@
+"""Run several clusterers on one dataset and collect ACC / NMI / ARI / fit time.
+
+Used by ``python -m skdeepclust`` and by the scripts in ``benchmarks/``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.cluster import KMeans
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.mixture import GaussianMixture
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+from skdeepclust._ddc import DDC
+from skdeepclust.metrics import clustering_accuracy
+
+
+@dataclass
+class Dataset:
+    """A labelled dataset prepared for clustering.
+
+    ``X`` is what the deep methods get (images keep their (C, H, W) shape); ``X_flat`` is the
+    2-D view the classical baselines get.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+
+    @property
+    def X_flat(self) -> np.ndarray:
+        return self.X.reshape(len(self.X), -1)
+
+    @property
+    def n_clusters(self) -> int:
+        return len(np.unique(self.y))
+
+
+def load_dataset(name: str) -> Dataset:
+    """Load a dataset by name, scaled the way the benchmarks use it.
+
+    ``digits``: pixels min-max scaled per feature; ``iris``/``wine``/``breast_cancer``:
+    standardised; ``mnist5k``/``fashion_mnist``: images in [0, 1] of shape (n, 1, 28, 28).
+    """
+    tabular = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer}
+    if name == "digits":
+        X, y = load_digits(return_X_y=True)
+        return Dataset(name, MinMaxScaler().fit_transform(X).astype(np.float32), y)
+    if name in tabular:
+        X, y = tabular[name](return_X_y=True)
+        return Dataset(name, StandardScaler().fit_transform(X).astype(np.float32), y)
+    if name == "mnist5k":
+        from skdeepclust.datasets import load_mnist5k
+
+        bunch = load_mnist5k()
+        return Dataset(name, bunch.images, bunch.target)
+    if name == "fashion_mnist":
+        from skdeepclust.datasets import load_fashion_mnist
+
+        bunch = load_fashion_mnist()
+        return Dataset(name, bunch.images, bunch.target)
+    raise ValueError(f"Unknown dataset {name!r}; choose from {DATASETS}.")
+
+
+DATASETS = ("digits", "iris", "wine", "breast_cancer", "mnist5k", "fashion_mnist")
+
+
+def _gmm(n_clusters: int, seed: int, device: str, data: Dataset) -> BaseEstimator:
+    covariance = "full" if data.X_flat.shape[1] <= 40 else "diag"
+    return GaussianMixture(n_clusters, covariance_type=covariance, n_init=1, random_state=seed)
+
+
+#: name -> factory(n_clusters, seed, device, data) returning an unfitted estimator.
+METHODS: dict[str, Callable[[int, int, str, Dataset], BaseEstimator]] = {
+    "kmeans": lambda k, seed, device, data: KMeans(k, n_init=10, random_state=seed),
+    "gmm": _gmm,
+    "ddc": lambda k, seed, device, data: DDC(k, device=device, random_state=seed),
+}
+
+#: Methods that take the flat 2-D data; the others take ``Dataset.X`` as is.
+FLAT_INPUT = {"kmeans", "gmm"}
+
+
+def run_comparison(
+    data: Dataset, methods: list[str], seeds: list[int], device: str = "auto",
+    overrides: dict[str, dict] | None = None,
+) -> list[dict]:
+    """Fit each method once per seed and score it against the labels.
+
+    Parameters
+    ----------
+    data : Dataset
+    methods : list of str
+        Keys of :data:`METHODS`.
+    seeds : list of int
+        ``random_state`` of each run.
+    device : str, default="auto"
+    overrides : dict of str to dict, optional
+        Extra ``set_params`` arguments per method name.
+
+    Returns
+    -------
+    rows : list of dict
+        One row per (method, seed) with ``acc``, ``nmi``, ``ari`` and ``fit_time`` (seconds).
+    """
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"Unknown method(s) {unknown}; choose from {sorted(METHODS)}.")
+    rows = []
+    for method in methods:
+        for seed in seeds:
+            estimator = METHODS[method](data.n_clusters, seed, device, data)
+            estimator.set_params(**(overrides or {}).get(method, {}))
+            X = data.X_flat if method in FLAT_INPUT else data.X
+            start = time.perf_counter()
+            labels = estimator.fit_predict(X)
+            fit_time = time.perf_counter() - start
+            rows.append({
+                "method": method,
+                "seed": seed,
+                "acc": clustering_accuracy(data.y, labels),
+                "nmi": normalized_mutual_info_score(data.y, labels),
+                "ari": adjusted_rand_score(data.y, labels),
+                "fit_time": fit_time,
+            })
+    return rows
+
+
+def summarize(rows: list[dict]) -> list[dict]:
+    """Mean and standard deviation per method over seeds."""
+    summary = []
+    for method in dict.fromkeys(row["method"] for row in rows):
+        mine = [row for row in rows if row["method"] == method]
+        entry = {"method": method, "n_seeds": len(mine)}
+        for key in ("acc", "nmi", "ari", "fit_time"):
+            values = np.array([row[key] for row in mine])
+            entry[key] = float(values.mean())
+            entry[f"{key}_std"] = float(values.std())
+        summary.append(entry)
+    return summary
+
+
+def format_table(summary: list[dict]) -> str:
+    """A plain-text table of :func:`summarize` output."""
+    header = f"{'method':<10} {'seeds':>5} {'ACC':>13} {'NMI':>13} {'ARI':>13} {'fit time (s)':>14}"
+    lines = [header, "-" * len(header)]
+    for e in summary:
+        cells = [f"{e[k]:.3f}±{e[k + '_std']:.3f}" for k in ("acc", "nmi", "ari")]
+        lines.append(
+            f"{e['method']:<10} {e['n_seeds']:>5} {cells[0]:>13} {cells[1]:>13} {cells[2]:>13} "
+            f"{e['fit_time']:>8.1f}±{e['fit_time_std']:<5.1f}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,181 @@
+"""The skorch net under every estimator: fast tensor batches, named loss terms, NaN guard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from torch.utils.data import Dataset
+
+
+class NonFiniteLossError(FloatingPointError):
+    """A loss term became NaN or infinite during training."""
+
+
+class TensorDataset(Dataset):
+    """A dataset that is just one tensor (usually already on the training device).
+
+    ``__getitem__`` exists for skorch's bookkeeping; :class:`BatchIterator` never calls it,
+    it slices the tensor directly.
+
+    Parameters
+    ----------
+    X : Tensor of shape (n_samples, n_features)
+    """
+
+    def __init__(self, X: torch.Tensor):
+        self.X = X
+
+    def __len__(self) -> int:
+        return len(self.X)
+
+    def __getitem__(self, index):
+        return self.X[index], torch.zeros(())
+
+
+class BatchIterator:
+    """Mini-batches sliced from a :class:`TensorDataset`, with no per-sample Python work.
+
+    A drop-in for skorch's ``iterator_train`` / ``iterator_valid`` (which default to a
+    ``DataLoader`` that indexes and collates sample by sample).
+
+    Parameters
+    ----------
+    dataset : TensorDataset
+    batch_size : int
+    shuffle : bool, default=False
+        Draw a new permutation every epoch (from ``generator``).
+    drop_last : bool, default=False
+        Drop the final incomplete batch. Never drops the only batch: a dataset smaller than
+        ``batch_size`` gives one batch with all samples.
+    generator : torch.Generator or None
+        CPU generator for the permutations; seeded per restart for reproducibility.
+    """
+
+    def __init__(
+        self,
+        dataset: TensorDataset,
+        batch_size: int,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        generator: torch.Generator | None = None,
+    ):
+        if not isinstance(dataset, TensorDataset):
+            raise TypeError(
+                f"BatchIterator needs a TensorDataset; got {type(dataset).__name__}."
+            )
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.drop_last = drop_last
+        self.generator = generator
+
+    def _bounds(self) -> list[tuple[int, int]]:
+        n = len(self.dataset)
+        size = min(self.batch_size, n)
+        stop = n - n % size if self.drop_last else n
+        return [(start, min(start + size, n)) for start in range(0, stop, size)]
+
+    def __len__(self) -> int:
+        return len(self._bounds())
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, None]]:
+        X = self.dataset.X
+        if self.shuffle:
+            order = torch.randperm(len(X), generator=self.generator).to(X.device)
+            X = X[order]
+        for start, stop in self._bounds():
+            yield X[start:stop], None
+
+
+class ClusteringNet(NeuralNet):
+    """A skorch ``NeuralNet`` for unsupervised objectives.
+
+    Differences from ``NeuralNet``:
+
+    - ``criterion`` is an objective module whose ``forward(outputs, X)`` returns a dict of named
+      loss terms; ``get_loss`` sums them, logs each one into the batch history as
+      ``train_<name>`` and raises :class:`NonFiniteLossError` naming the epoch and term when one
+      is NaN or infinite.
+    - ``get_dataset`` puts the whole input on ``device`` once; with :class:`BatchIterator` as
+      iterator, batches are tensor slices.
+    - ``iter_outputs`` streams selected network outputs batch by batch in eval mode, so
+      inference holds one batch of activations at a time.
+    """
+
+    def get_dataset(self, X, y=None):
+        if isinstance(X, Dataset):
+            return X
+        return TensorDataset(torch.as_tensor(np.asarray(X), device=self.device))
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        terms = self.criterion_(y_pred, X)
+        total = sum(terms.values())
+        if training:
+            # One host transfer for all terms; skorch already syncs once per batch for the total.
+            values = torch.stack([term.detach() for term in terms.values()]).tolist()
+            for name, value in zip(terms, values, strict=True):
+                if not np.isfinite(value):
+                    raise NonFiniteLossError(
+                        f"Loss term '{name}' became {value} in epoch {len(self.history)}. "
+                        "Lower the learning rate, scale the input (e.g. MinMaxScaler), or check "
+                        "the data for extreme values."
+                    )
+                self.history.record_batch(f"train_{name}", value)
+        return total
+
+    def evaluate_terms(self, X: np.ndarray, order: np.ndarray | None = None) -> dict[str, float]:
+        """Mean of each loss term over the full batches of ``X``, in eval mode.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        order : ndarray of shape (n_samples,) or None
+            Fixed permutation that forms the batches (so batches mix clusters even when the
+            data is sorted by class); None keeps the given order.
+
+        Returns
+        -------
+        terms : dict of str to float
+            Batch-size weighted means; the key ``"total"`` holds their sum.
+        """
+        X = np.asarray(X) if order is None else np.asarray(X)[order]
+        n = len(X)
+        size = min(self.batch_size, n)
+        sums: dict[str, float] = {}
+        n_used = 0
+        self.module_.eval()
+        with torch.inference_mode():
+            for start in range(0, n - n % size, size):
+                batch = torch.as_tensor(X[start : start + size], device=self.device)
+                terms = self.criterion_(self.module_(batch), batch)
+                for name, term in terms.items():
+                    sums[name] = sums.get(name, 0.0) + float(term) * len(batch)
+                n_used += len(batch)
+        means = {name: value / n_used for name, value in sums.items()}
+        means["total"] = sum(means.values())
+        return means
+
+    def iter_outputs(
+        self, X: np.ndarray, indices: tuple[int, ...], batch_size: int
+    ) -> Iterator[tuple[torch.Tensor, ...]]:
+        """Yield the network outputs at ``indices`` for consecutive batches of ``X``, on CPU.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+            Stays on the host; each batch is moved to ``device`` on its own.
+        indices : tuple of int
+            Positions in the network's output tuple.
+        batch_size : int
+        """
+        X_cpu = torch.as_tensor(X)
+        for start in range(0, len(X_cpu), batch_size):
+            batch = X_cpu[start : start + batch_size].to(self.device)
+            outputs = self.evaluation_step((batch, None), training=False)
+            yield tuple(outputs[i].detach().cpu() for i in indices)
+
+
+__all__ = ["BatchIterator", "ClusteringNet", "NonFiniteLossError", "TensorDataset"]

@@ -1,0 +1,1 @@
+"""Internal helpers: devices, seeding and input validation."""

@@ -1,0 +1,58 @@
+"""Encoder output shapes and input checks."""
+
+import pytest
+import torch
+
+from skdeepclust.nn.encoders import CNNEncoder, build_encoder
+from skdeepclust.nn.networks import DDCNetwork
+
+
+def test_mlp_blocks():
+    encoder = build_encoder("mlp", (12,), (8, 4))
+    blocks = encoder(torch.randn(5, 12))
+    assert [tuple(b.shape) for b in blocks] == [(5, 8), (5, 4)]
+    assert encoder.output_shape == (4,)
+
+
+def test_cnn_blocks_on_mnist_sized_images():
+    encoder = build_encoder("cnn", (1, 28, 28))
+    first, second = encoder(torch.randn(3, 784))
+    assert tuple(first.shape) == (3, 32, 20, 20)
+    assert tuple(second.shape) == (3, 32, 3, 3)
+    assert encoder.output_shape == (32, 3, 3)
+
+
+def test_cnn_accepts_two_dim_shape_as_one_channel():
+    encoder = build_encoder("cnn", (28, 28))
+    assert encoder.input_shape == (1, 28, 28)
+
+
+def test_cnn_rejects_small_images():
+    with pytest.raises(ValueError, match="at least 20x20"):
+        CNNEncoder((1, 8, 8))
+
+
+def test_cnn_rejects_wrong_rank():
+    with pytest.raises(ValueError, match="needs images"):
+        build_encoder("cnn", (784,))
+
+
+def test_gru_blocks():
+    encoder = build_encoder("gru", (10, 3))
+    blocks = encoder(torch.randn(4, 30))
+    assert len(blocks) == 2
+    assert all(tuple(b.shape) == (4, 64) for b in blocks)
+
+
+def test_unknown_encoder():
+    with pytest.raises(ValueError, match="encoder must be one of"):
+        build_encoder("transformer", (4,))
+
+
+def test_ddc_network_output_layout():
+    net = DDCNetwork((1, 28, 28), n_clusters=4, encoder="cnn").eval()
+    assignments, hidden, *blocks = net(torch.randn(6, 784))
+    assert tuple(assignments.shape) == (6, 4)
+    torch.testing.assert_close(assignments.sum(1), torch.ones(6))
+    assert tuple(hidden.shape) == (6, 100)
+    assert len(blocks) == 2

@@ -1,0 +1,16 @@
+"""scikit-learn's estimator checks over every public estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdeepclust import DDC
+
+ESTIMATORS = [
+    DDC(hidden_dims=(16,), n_hidden=16, n_init=1, max_epochs=20, batch_size=32, random_state=0),
+    DDC(hidden_dims=(16, 16), n_hidden=8, n_init=2, max_epochs=10, batch_size=64, patience=3,
+        random_state=0),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
