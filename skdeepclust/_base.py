@@ -192,7 +192,7 @@ class BaseDeepClusterer(
                 # without a recorded loss means the user pressed Ctrl-C: end the whole fit.
                 raise KeyboardInterrupt
             score = float(self._selection_score(net, X))
-        return net, score
+        return net, score, self._labels_from(net, X)
 
     def fit(self, X, y=None):
         """Train ``n_init`` networks and keep the one the method's own criterion ranks best.
@@ -220,11 +220,13 @@ class BaseDeepClusterer(
             from tqdm.auto import tqdm
 
             results = tqdm(results, total=len(seeds), desc=f"{type(self).__name__} restarts")
-        nets, scores = [], []
-        for net, score in results:
+        nets, scores, labels = [], [], []
+        for net, score, restart_labels in results:
             nets.append(net)
             scores.append(score)
+            labels.append(restart_labels)
         self.restart_scores_ = np.asarray(scores, dtype=np.float64)
+        self.restart_labels_ = np.stack(labels)
         finite = np.where(np.isfinite(self.restart_scores_), self.restart_scores_, np.inf)
         self.best_restart_ = int(np.argmin(finite))
         self.net_ = nets[self.best_restart_]
@@ -242,14 +244,13 @@ class BaseDeepClusterer(
     # ------------------------------------------------------------- inference
 
     def _outputs(self, X: np.ndarray, index: int) -> np.ndarray:
-        chunks = [
-            out[0].flatten(1) if out[0].ndim > 1 else out[0]
-            for out in self.net_.iter_outputs(X, (index,), INFERENCE_BATCH_SIZE)
-        ]
-        return torch.cat(chunks).numpy()
+        return _collect(self.net_, X, index)
 
     def _predict_labels(self, X: np.ndarray) -> np.ndarray:
-        assignments = self._outputs(X, 0)
+        return self._labels_from(self.net_, X)
+
+    def _labels_from(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
+        assignments = _collect(net, X, 0)
         if assignments.ndim == 1:
             return assignments.astype(np.int64)
         return assignments.argmax(axis=1).astype(np.int64)
@@ -315,6 +316,15 @@ class BaseDeepClusterer(
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+def _collect(net: ClusteringNet, X: np.ndarray, index: int) -> np.ndarray:
+    """Network output ``index`` for all rows of ``X``, computed batch by batch, as numpy."""
+    chunks = [
+        out[0].flatten(1) if out[0].ndim > 1 else out[0]
+        for out in net.iter_outputs(X, (index,), INFERENCE_BATCH_SIZE)
+    ]
+    return torch.cat(chunks).numpy()
 
 
 def _evaluation_order(n_samples: int) -> np.ndarray:

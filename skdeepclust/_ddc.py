@@ -76,6 +76,8 @@ class DDC(BaseDeepClusterer):
         The skorch net of the selected restart (history, module, optimizer).
     restart_scores_ : ndarray of shape (n_init,)
         Total loss of each restart in inference mode; lower is better.
+    restart_labels_ : ndarray of shape (n_init, n_samples)
+        Labels each restart gives the training data (for diagnostics and consensus voting).
     best_restart_ : int
         Index of the selected restart.
     n_iter_ : int

@@ -6,7 +6,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from conftest import FAST
+from conftest import FAST, requires_cuda
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
@@ -224,3 +224,44 @@ def test_feature_names_out(blobs):
     X, _ = blobs
     model = DDC(n_clusters=3, random_state=0, **FAST).fit(X)
     assert list(model.get_feature_names_out())[:2] == ["ddc0", "ddc1"]
+
+
+def test_inference_batch_size_does_not_change_results(blobs, monkeypatch):
+    import skdeepclust._base as base
+
+    X, _ = blobs
+    model = DDC(n_clusters=3, random_state=0, **FAST).fit(X)
+    full = model.predict_proba(X)
+    monkeypatch.setattr(base, "INFERENCE_BATCH_SIZE", 7)
+    np.testing.assert_allclose(model.predict_proba(X), full, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(model.predict(X), model.labels_)
+
+
+def test_predict_streams_batches(blobs):
+    # Inference never runs the network on more than one batch of rows at a time.
+    import skdeepclust._base as base
+
+    X, _ = blobs
+    model = DDC(n_clusters=3, random_state=0, **FAST).fit(X)
+    sizes = []
+    hook = model.net_.module_.register_forward_hook(lambda m, i, o: sizes.append(len(i[0])))
+    big = np.tile(X, (20, 1))
+    model.predict(big)
+    hook.remove()
+    assert max(sizes) <= base.INFERENCE_BATCH_SIZE
+    assert sum(sizes) == len(big)
+
+
+@requires_cuda
+def test_cuda_fit_pickles_to_cpu(blobs, tmp_path):
+    X, _ = blobs
+    model = DDC(n_clusters=3, device="cuda", random_state=0, **FAST).fit(X)
+    again = DDC(n_clusters=3, device="cuda", random_state=0, **FAST).fit(X)
+    np.testing.assert_array_equal(model.labels_, again.labels_)
+    assert isinstance(model.restart_scores_, np.ndarray)
+    path = tmp_path / "model.joblib"
+    joblib.dump(model, path)
+    # skorch's unpickler maps CUDA tensors to the CPU when CUDA is missing; the estimator's own
+    # fitted attributes are numpy, so nothing else is device bound.
+    loaded = joblib.load(path)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

@@ -11,6 +11,7 @@ from torch import nn
 
 from skdeepclust.kernels import median_gaussian_kernel
 from skdeepclust.losses.ddc import ddc_orthogonality, ddc_separation, ddc_simplex
+from skdeepclust.losses.reconstruction import reconstruction_loss
 
 
 class DDCObjective(nn.Module):
@@ -47,3 +48,25 @@ class DDCObjective(nn.Module):
             "orthogonality": ddc_orthogonality(assignments),
             "simplex": ddc_simplex(assignments, kernel),
         }
+
+
+class ReconstructionObjective(nn.Module):
+    """Autoencoder pretraining loss; outputs are ``(embedding, reconstruction)``.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum"}, default="mean"
+        See :func:`skdeepclust.losses.reconstruction.reconstruction_loss`.
+    """
+
+    term_names: tuple[str, ...] = ("reconstruction",)
+
+    def __init__(self, reduction: str = "mean"):
+        super().__init__()
+        self.reduction = reduction
+
+    def forward(
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
+    ) -> dict[str, torch.Tensor]:
+        """The reconstruction term for one batch."""
+        return {"reconstruction": reconstruction_loss(X, outputs[1], self.reduction)}

@@ -1,0 +1,738 @@
+r"""The clustering module (CM) and AE-CM (Boubekki, Kampffmeyer, Brefeld and Jenssen, 2021)."""
+
+from __future__ import annotations
+
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.cluster import KMeans
+from sklearn.utils.validation import check_array, check_is_fitted
+from skorch.callbacks import Callback
+
+from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer
+from skdeepclust._net import ClusteringNet
+from skdeepclust._pretrain import pretrain_autoencoder
+from skdeepclust.losses.cm import cm_selection_score
+from skdeepclust.nn.cm import AECMNetwork, AECMObjective, CMNetwork, CMObjective
+from skdeepclust.utils._validation import check_int, check_option, check_real
+
+INITS = ("random", "k-means++", "k-means")
+REDUCTIONS = ("mean", "sum")
+
+
+class WeightAveragingEpoch(Callback):
+    """The CM's averaging epoch: one more epoch of updates, then the mean of its weights.
+
+    Runs at the end of training (``on_train_end``, after the callbacks listed before it, so
+    after the best-epoch weights are restored): one shuffled epoch of ordinary optimiser steps,
+    adding every floating-point entry of the module's ``state_dict`` (encoder, decoder, CM) to
+    an accumulator after each step, then loads the average over the steps (paper §4.1: with
+    small batches the centroids of the last iterations scatter around the optimum, their mean
+    is close to it). The epoch appears in the history like any other, with
+    ``averaging_epoch=True``; its logged losses are those of the individual steps, not of the
+    averaged weights. Skipped when training was interrupted (Ctrl-C).
+    """
+
+    def on_train_end(self, net: ClusteringNet, X=None, y=None, **kwargs) -> None:
+        history = net.history
+        if X is None or not history or "train_loss" not in history[-1]:
+            return
+        start = time.perf_counter()
+        iterator = net.get_iterator(net.get_dataset(X), training=True)
+        sums = {
+            name: torch.zeros_like(value)
+            for name, value in net.module_.state_dict().items()
+            if value.is_floating_point()
+        }
+        n_steps = 0
+
+        def step(batch, **fit_params):
+            nonlocal n_steps
+            result = net.train_step(batch, **fit_params)
+            with torch.no_grad():
+                state = net.module_.state_dict()
+                for name, total in sums.items():
+                    total += state[name]
+            n_steps += 1
+            return result
+
+        history.new_epoch()
+        history.record("epoch", len(history))
+        net.run_single_epoch(iterator, training=True, prefix="train", step_fn=step)
+        if n_steps == 0:
+            return
+        state = net.module_.state_dict()
+        net.module_.load_state_dict({**state, **{k: v / n_steps for k, v in sums.items()}})
+        # Epoch-level means of every logged batch value, weighted by batch size, as skorch's
+        # PassthroughScoring does for the other epochs.
+        batches = history[-1, "batches"]
+        weights = np.array([batch["train_batch_size"] for batch in batches], dtype=np.float64)
+        for key in batches[0]:
+            if key.startswith("train_") and key != "train_batch_size":
+                values = np.array([batch[key] for batch in batches], dtype=np.float64)
+                history.record(key, float(np.average(values, weights=weights)))
+        history.record("averaging_epoch", True)
+        history.record("dur", time.perf_counter() - start)
+
+
+def _check_alpha(alpha, n_clusters: int) -> None:
+    if isinstance(alpha, Real) and not isinstance(alpha, bool):
+        check_real("alpha", alpha, 0.0)
+        return
+    if isinstance(alpha, (str, bytes, bool)) or not hasattr(alpha, "__len__"):
+        raise TypeError(
+            f"alpha must be a positive float or a sequence of n_clusters positive floats; "
+            f"got {alpha!r}."
+        )
+    try:
+        values = np.asarray(alpha, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"alpha must contain real numbers; got {alpha!r}.") from exc
+    if values.ndim != 1 or len(values) != n_clusters:
+        raise ValueError(
+            f"alpha must be a scalar or have one entry per cluster (n_clusters={n_clusters}); "
+            f"got shape {values.shape}."
+        )
+    if not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"alpha entries must be finite and > 0; got {alpha!r}.")
+
+
+def _alpha_value(alpha) -> float | tuple[float, ...]:
+    """``alpha`` as a float or a tuple of floats (hashable, clone-safe)."""
+    if isinstance(alpha, Real):
+        return float(alpha)
+    return tuple(float(a) for a in np.asarray(alpha, dtype=np.float64))
+
+
+def _kmeans_centers(Z: np.ndarray, n_clusters: int, init: str, seed: int) -> np.ndarray:
+    """Centres for the CM initialisation: one k-means++ seeding + one Lloyd step, or k-means."""
+    if init == "k-means++":
+        # The authors' pre_fit: KMeans(init="k-means++", n_init=1, max_iter=1).
+        kmeans = KMeans(n_clusters, init="k-means++", n_init=1, max_iter=1, random_state=seed)
+    else:
+        kmeans = KMeans(n_clusters, n_init=10, random_state=seed)
+    with warnings.catch_warnings():
+        # Duplicate points can leave fewer distinct centres than clusters; the CM then still
+        # starts from them and may separate them during training.
+        warnings.simplefilter("ignore", category=UserWarning)
+        kmeans.fit(Z)
+    return kmeans.cluster_centers_
+
+
+class _BaseClusteringModule(BaseDeepClusterer):
+    """What CM and AE-CM share: prior/reduction/init checks, the averaging epoch, selection by
+    :math:`L_{sp}`, ``cluster_centers_`` and the generative helpers."""
+
+    def _check_params(self, n_samples: int) -> None:
+        super()._check_params(n_samples)
+        _check_alpha(self.alpha, self.n_clusters)
+        check_option("reduction", self.reduction, REDUCTIONS)
+        check_option("init", self.init, INITS)
+        if not isinstance(self.averaging_epoch, (bool, np.bool_)):
+            raise TypeError(f"averaging_epoch must be a bool; got {self.averaging_epoch!r}.")
+
+    def _callbacks(self) -> list[tuple[str, Callback]]:
+        callbacks = super()._callbacks()
+        if self.averaging_epoch:
+            # Right after the best-epoch restore so the averaging starts from those weights and
+            # user callbacks' on_train_end see the final (averaged) weights.
+            names = [name for name, _ in callbacks]
+            position = names.index("best_weights") + 1 if "best_weights" in names else 0
+            callbacks.insert(position, ("averaging_epoch", WeightAveragingEpoch()))
+        return callbacks
+
+    def _cm_input(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
+        """The points the CM clusters: ``X`` itself (CM) or its embedding (AE-CM)."""
+        return X
+
+    def _init_cm(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
+        if self.init != "random":
+            centers = _kmeans_centers(self._cm_input(net, X), self.n_clusters, self.init, seed)
+            net.module_.head.set_centroids(centers)
+
+    def _selection_score(self, net: ClusteringNet, X: np.ndarray) -> float:
+        r""":math:`L_{sp} = E_2 + E_3` per sample over all of ``X`` (lower is better).
+
+        Computed in the space the CM clusters (the code space for AE-CM), in float64, summed
+        over all samples and divided by their number, so it is independent of ``reduction``
+        and of the batch size.
+        """
+        net.module_.eval()
+        with torch.inference_mode():
+            centroids = net.module_.head.centroids.detach().cpu().double()
+            total = 0.0
+            for (gamma,) in net.iter_outputs(X, (0,), INFERENCE_BATCH_SIZE):
+                total += float(cm_selection_score(gamma.double(), centroids, reduction="sum"))
+        return total / len(X)
+
+    def fit(self, X, y=None):
+        """Train ``n_init`` networks and keep the one with the lowest :math:`L_{sp}`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+            Training data.
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        super().fit(X, y)
+        with torch.no_grad():
+            self.cluster_centers_ = self.net_.module_.head.centroids.detach().cpu().numpy()
+        return self
+
+    # ------------------------------------------------------------ generation
+
+    def _decode(self, Z: torch.Tensor) -> torch.Tensor:
+        """Map points of the space ``cluster_centers_`` lives in to the input space.
+
+        The identity for the CM, whose centres already live in the input space.
+        """
+        return Z
+
+    def _map_numpy(self, Z: np.ndarray, function) -> np.ndarray:
+        """Apply a torch map of the trained network to the rows of ``Z``, batch by batch."""
+        self.net_.module_.eval()
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, len(Z), INFERENCE_BATCH_SIZE):
+                batch = torch.as_tensor(Z[start : start + INFERENCE_BATCH_SIZE],
+                                        device=self.net_.device)
+                chunks.append(function(batch).flatten(1).cpu())
+        return torch.cat(chunks).numpy()
+
+    def decode_centers(self) -> np.ndarray:
+        """The cluster centres mapped to the input space.
+
+        Returns
+        -------
+        centers : ndarray of shape (n_clusters, n_features_in_), dtype float32
+            Reshape with ``.reshape(-1, *input_shape_)`` to view them as images.
+        """
+        check_is_fitted(self)
+        return self._map_numpy(self.cluster_centers_.astype(np.float32), self._decode)
+
+    def interpolate_centers(self, start: int, stop: int, n_steps: int = 10) -> np.ndarray:
+        r"""Points on the segment between two centres, mapped to the input space.
+
+        Interpolates linearly in the space of ``cluster_centers_``,
+        :math:`(1 - t) u_{start} + t u_{stop}` for ``n_steps`` values of :math:`t` from 0 to 1,
+        and decodes each point (paper Fig. 7).
+
+        Parameters
+        ----------
+        start, stop : int
+            Cluster indices.
+        n_steps : int, default=10
+            Number of points, both ends included (at least 2).
+
+        Returns
+        -------
+        path : ndarray of shape (n_steps, n_features_in_), dtype float32
+        """
+        check_is_fitted(self)
+        for name, value in (("start", start), ("stop", stop)):
+            check_int(name, value, 0)
+            if value >= self.n_clusters:
+                raise ValueError(f"{name} must be < n_clusters={self.n_clusters}; got {value}.")
+        check_int("n_steps", n_steps, 2)
+        t = np.linspace(0.0, 1.0, n_steps, dtype=np.float32)[:, None]
+        centers = self.cluster_centers_.astype(np.float32)
+        return self._map_numpy((1.0 - t) * centers[start] + t * centers[stop], self._decode)
+
+    def _check_codes(self, X, width: int) -> np.ndarray:
+        check_is_fitted(self)
+        X = check_array(X, dtype=np.float32)
+        if X.shape[1] != width:
+            raise ValueError(
+                f"X has {X.shape[1]} columns, but {type(self).__name__}.inverse_transform "
+                f"expects {width} (the width of transform's output)."
+            )
+        return X
+
+
+class ClusteringModule(_BaseClusteringModule):
+    r"""The clustering module (CM): an isotropic GMM trained as a softmax autoencoder.
+
+    The responsibilities are :math:`\gamma_i = \operatorname{softmax}(x_i W_{enc} + b_{enc})` and
+    the reconstruction :math:`\bar x_i = \gamma_i W_{dec} + b_{dec} = \gamma_i U`, where the
+    centroids :math:`U = W_{dec} + b_{dec}` (shape (k, d)) are the decoder images of the
+    one-hot codes. The loss is the negative Q-function of an isotropic GMM with a Dirichlet
+    prior on the mixture weights (paper Eq. 7),
+
+    .. math::
+        L_{CM} = \underbrace{\sum_i \|x_i - \bar x_i\|^2}_{E_1}
+        + \underbrace{\sum_j \Big(\sum_i \gamma_{ij}(1 - \gamma_{ij})\Big)\|u_j\|^2}_{E_2}
+        \underbrace{- \sum_{j \ne l} \Big(\sum_i \gamma_{ij}\gamma_{il}\Big) u_j^\top u_l}_{E_3}
+        + \underbrace{\sum_j (1 - \alpha_{(j)}) \log \tilde\gamma_{(j)}}_{E_4},
+
+    with :math:`\tilde\gamma_j` the batch mean of :math:`\gamma_{\cdot j}` (plus :math:`10^{-10}`)
+    and :math:`(j)` the ascending order. Since
+    :math:`E_1 + E_2 + E_3 = \sum_{ij} \gamma_{ij} \|x_i - u_j\|^2`, with :math:`\alpha = 1` the
+    CM minimises the soft k-means distortion by gradient descent; it behaves like k-means /
+    an isotropic GMM.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    alpha : float or array-like of shape (n_clusters,), default=1.1
+        Concentration of the Dirichlet prior. Values above 1 keep every cluster in use; below
+        1 the prior rewards empty clusters. A vector is sorted and paired with the clusters
+        sorted by size (smallest concentration to the smallest cluster), as the authors do.
+        Its strength relative to the data terms depends on ``reduction`` and, for
+        ``reduction="sum"``, on ``batch_size`` (see Notes).
+    reduction : {"mean", "sum"}, default="mean"
+        How :math:`E_1, E_2, E_3` are reduced over a mini-batch. ``"sum"`` is the authors'
+        code (use it with the paper's :math:`(\alpha, B)` pairs); ``"mean"`` makes ``alpha``
+        independent of ``batch_size``.
+    init : {"random", "k-means++", "k-means"}, default="random"
+        ``"random"``: Glorot-uniform weights, Glorot-normal biases ("CM^r"). ``"k-means++"``:
+        centres ``C`` from ``KMeans(init="k-means++", n_init=1, max_iter=1)``, then
+        :math:`W_{dec} = C`, :math:`W_{enc} = C^+` (pseudo-inverse), zero biases ("CM^p").
+        ``"k-means"``: the same from a converged ``KMeans(n_init=10)``.
+    averaging_epoch : bool, default=True
+        After training, run one more epoch and load the mean of the weights over its steps
+        (paper §4.1); see :class:`WeightAveragingEpoch`.
+    n_init : int, default=10
+        Number of restarts; the one with the lowest :math:`L_{sp}` is kept. The paper uses 20.
+    max_epochs : int, default=150
+        Training epochs per restart (the paper's value), not counting the averaging epoch.
+    batch_size : int, default=64
+        Mini-batch size (clamped to the number of samples; the last incomplete batch of an
+        epoch is dropped).
+    lr : float, default=1e-3
+        Learning rate.
+    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
+    clip_grad_norm : float or None, default=None
+        Maximum global gradient norm; None disables clipping.
+    patience : int or None, default=None
+        Stop a restart after this many epochs without a lower training loss. The weights of the
+        lowest-loss epoch are restored at the end of each restart (before the averaging epoch).
+    input_shape : tuple of int or None, default=None
+        Shape of one sample; the CM itself always works on flattened samples.
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks, copied for each restart.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+    n_jobs : int or None, default=None
+        Restarts to run in parallel through joblib (None means 1).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the restarts (initialisation, k-means++ seeding, shuffling).
+    verbose : int, default=0
+        0: silent; 1: a progress bar over restarts; 2: also skorch's per-epoch table.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features_in_)
+        Centroids :math:`U` in the input space (decoder bias included).
+    labels_ : ndarray of shape (n_samples,)
+        :math:`\operatorname{argmax}_j \gamma_{ij}` of each training sample.
+    net_ : skdeepclust._net.ClusteringNet
+        The skorch net of the selected restart; ``net_.history`` holds ``train_loss`` and the
+        terms ``train_reconstruction``, ``train_sparsity``, ``train_cross``, ``train_prior``.
+    restart_scores_ : ndarray of shape (n_init,)
+        :math:`L_{sp}` per sample of each restart; lower is better.
+    restart_labels_ : ndarray of shape (n_init, n_samples)
+        Labels each restart gives the training data.
+    best_restart_ : int
+        Index of the selected restart.
+    n_iter_ : int
+        Epochs run by the selected restart, the averaging epoch included.
+    input_shape_ : tuple of int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Input column names, when ``X`` had string column names.
+
+    Notes
+    -----
+    **Reduction, alpha and batch size.** The data terms :math:`E_1..E_3` are sums over the
+    samples of a batch; :math:`E_4` depends on the batch only through the means
+    :math:`\tilde\gamma_j`. With ``reduction="sum"`` (authors) the prior's weight relative to
+    the data is :math:`(\alpha - 1)/B`: the paper's tuned values come in pairs, e.g. MNIST
+    :math:`\alpha = 177, B = 111`, Fashion-MNIST :math:`80 / 35`, USPS :math:`40 / 150`,
+    Pendigits :math:`13 / 80` (paper Table 12). With ``reduction="mean"`` (default) every
+    data term is divided by :math:`B`, the loss equals :math:`L^{sum} / B` with
+
+    .. math:: \alpha_{mean} = 1 + (\alpha_{sum} - 1) / B,
+
+    so the paper's settings translate to ``alpha`` 2.59 (MNIST), 3.26 (Fashion-MNIST), 1.26
+    (USPS), 1.15 (Pendigits), and changing ``batch_size`` leaves the model unchanged. The
+    default ``alpha=1.1`` is a mild prior that only prevents empty clusters; the data terms are
+    squared distances, so the prior's relative weight also scales with :math:`1/\text{scale}^2`
+    of the data: standardise or min-max scale it. Both reductions have the same minimisers;
+    Adam makes the training nearly (not exactly) invariant to the overall factor :math:`B`.
+
+    **Selection.** Restarts are ranked by :math:`L_{sp} = E_2 + E_3` on all the training data,
+    the paper's criterion (§5.2.4); it is the variance of :math:`\gamma_i U` under
+    :math:`\gamma_i`, so it prefers confident assignments. It is 0 for a solution that puts
+    every point in one cluster, which the prior (``alpha > 1``) normally prevents.
+
+    **Outputs.** ``predict_proba`` returns :math:`\gamma`. ``transform`` returns the CM's code,
+    which is also :math:`\gamma` (shape (n, k)): the CM is an autoencoder whose bottleneck is
+    the responsibilities; ``inverse_transform`` maps codes to the input space,
+    :math:`\gamma \mapsto \gamma U` (the reconstruction :math:`\bar x`). ``decode_centers``
+    returns ``cluster_centers_`` and ``interpolate_centers`` the segment between two of them.
+
+    Paper protocol (§5.2, Table 12): ``reduction="sum"``, ``max_epochs=150``, ``n_init=20``,
+    Adam with ``lr=1e-3`` (the authors' Adam has :math:`\epsilon = 10^{-3}`) and the tuned
+    ``alpha`` / ``batch_size`` pair of the dataset.
+
+    References
+    ----------
+    A. Boubekki, M. Kampffmeyer, U. Brefeld and R. Jenssen, "Joint optimization of an
+    autoencoder for clustering and embedding", Machine Learning 110, 2021.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdeepclust import ClusteringModule
+    >>> X = StandardScaler().fit_transform(load_iris().data)
+    >>> cm = ClusteringModule(n_clusters=3, n_init=2, max_epochs=20, random_state=0).fit(X)
+    >>> cm.cluster_centers_.shape, cm.predict_proba(X).shape
+    ((3, 4), (150, 3))
+    """
+
+    _module_class = CMNetwork
+    _objective_class = CMObjective
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        alpha: float | tuple[float, ...] = 1.1,
+        reduction: str = "mean",
+        init: str = "random",
+        averaging_epoch: bool = True,
+        n_init: int = 10,
+        max_epochs: int = 150,
+        batch_size: int = 64,
+        lr: float = 1e-3,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        clip_grad_norm: float | None = None,
+        patience: int | None = None,
+        input_shape: tuple[int, ...] | None = None,
+        callbacks: list | None = None,
+        device: str = "auto",
+        n_jobs: int | None = None,
+        random_state=None,
+        verbose: int = 0,
+    ):
+        self.n_clusters = n_clusters
+        self.alpha = alpha
+        self.reduction = reduction
+        self.init = init
+        self.averaging_epoch = averaging_epoch
+        self.n_init = n_init
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.clip_grad_norm = clip_grad_norm
+        self.patience = patience
+        self.input_shape = input_shape
+        self.callbacks = callbacks
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _module_kwargs(self) -> dict:
+        return {"input_shape": self.input_shape_, "n_clusters": self.n_clusters}
+
+    def _objective_kwargs(self) -> dict:
+        return {"alpha": _alpha_value(self.alpha), "reduction": self.reduction}
+
+    def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
+        self._init_cm(net, X, seed)
+
+    def inverse_transform(self, X):
+        r"""Map codes (responsibilities) to the input space: :math:`\gamma \mapsto \gamma U`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_clusters)
+            Codes, e.g. the output of :meth:`transform`; rows need not sum to one.
+
+        Returns
+        -------
+        X_input : ndarray of shape (n_samples, n_features_in_), dtype float32
+        """
+        codes = self._check_codes(X, self.n_clusters)
+        return self._map_numpy(codes, self.net_.module_.head.decode)
+
+
+class AECM(_BaseClusteringModule):
+    r"""AE-CM: a clustering module nested in a deep autoencoder, trained jointly.
+
+    An encoder :math:`f` maps :math:`x` to a code :math:`z = f(x) \in \mathbb{R}^p`, a decoder
+    :math:`g` reconstructs :math:`\hat x = g(z)`, and a clustering module clusters the codes:
+    :math:`\gamma = \operatorname{softmax}(z W_{enc} + b_{enc})`, centroids
+    :math:`U = W_{dec} + b_{dec} \in \mathbb{R}^{k \times p}`. The loss (paper Eq. 10) is
+
+    .. math::
+        L = \underbrace{\sum_i \|z_i - \gamma_i U\|^2}_{L_1}
+          + \underbrace{\sum_{ij} \gamma_{ij}(1 - \gamma_{ij})}_{L_2}
+          + \lambda \underbrace{\sum_{j,l} |(UU^\top - I_k)_{jl}|}_{L_3}
+          + \underbrace{\sum_j (1 - \alpha_{(j)}) \log \tilde\gamma_{(j)}}_{L_4}
+          + \beta \underbrace{\sum_i \|x_i - \hat x_i\|^2}_{L_5}.
+
+    The orthonormality penalty acts on the :math:`k \times k` Gram matrix of the centroids
+    (bias included); under it the CM's :math:`E_2` reduces to :math:`L_2` and :math:`E_3`
+    vanishes. All parameters (encoder, decoder, CM) are trained together.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters. Keep it at most ``n_embed``: ``k`` orthonormal centroids need
+        ``k <= p`` dimensions (a warning is raised otherwise, unless ``lam=0``).
+    hidden_dims : tuple of int, default=(500, 500, 2000)
+        Encoder hidden widths (mirrored in the decoder); ``()`` gives a linear autoencoder
+        (the paper's setting for small UCI tables is ``hidden_dims=()``, ``n_embed=2 k``).
+    n_embed : int, default=10
+        Dimension :math:`p` of the code.
+    negative_slope : float, default=0.2
+        Slope of the leaky ReLU after every hidden layer (paper: 0.2).
+    alpha : float or array-like of shape (n_clusters,), default=1.1
+        Dirichlet concentration, see :class:`ClusteringModule` and the Notes.
+    beta : float, default=1.0
+        Weight :math:`\beta \ge 0` of the autoencoder reconstruction :math:`L_5`. A ratio of
+        two batch sums (or means), so it does not depend on ``batch_size`` or ``reduction``.
+    lam : float, default=1.0
+        Weight :math:`\lambda \ge 0` of the orthonormality penalty (the paper uses 1).
+    reduction : {"mean", "sum"}, default="mean"
+        How :math:`L_1, L_2, L_5` are reduced over a mini-batch (see Notes).
+    init : {"random", "k-means++", "k-means"}, default="random"
+        Initialisation of the CM. ``"random"``: Glorot ("AE-CM^r"). ``"k-means++"`` /
+        ``"k-means"``: as in :class:`ClusteringModule`, computed on the codes of the training
+        data *after* the optional pretraining (with ``pretrain_epochs > 0`` this is "AE-CM^p";
+        without pretraining it seeds the CM on the codes of the random encoder).
+    pretrain_epochs : int, default=0
+        Epochs of autoencoder pretraining before the joint training (0: none). Uses the
+        package's shared pretraining (:func:`skdeepclust._pretrain.pretrain_autoencoder`) with
+        the mean squared error, ``optimizer``, ``lr``, ``batch_size`` and ``clip_grad_norm``.
+    averaging_epoch : bool, default=True
+        After training, run one more epoch and load the mean of the weights over its steps.
+    n_init : int, default=10
+        Number of restarts; the one with the lowest :math:`L_{sp}` is kept. The paper uses 20.
+    max_epochs : int, default=150
+        Joint training epochs per restart (paper appendix: 150), not counting the averaging
+        epoch.
+    batch_size : int, default=256
+    lr : float, default=1e-3
+    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
+    clip_grad_norm : float or None, default=None
+    patience : int or None, default=None
+    input_shape : tuple of int or None, default=None
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+    n_jobs : int or None, default=None
+    random_state : int, RandomState instance or None, default=None
+    verbose : int, default=0
+        See :class:`ClusteringModule` for the parameters not described here.
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_embed)
+        Centroids :math:`U` in the code space; :meth:`decode_centers` maps them to the input
+        space.
+    labels_, net_, restart_scores_, restart_labels_, best_restart_, n_iter_, input_shape_, \
+n_features_in_, feature_names_in_
+        As in :class:`ClusteringModule`. History terms: ``train_cm_reconstruction``,
+        ``train_sparsity``, ``train_orthonormality`` (times :math:`\lambda`), ``train_prior``,
+        ``train_ae_reconstruction`` (times :math:`\beta`).
+
+    Notes
+    -----
+    **Reduction, alpha, lam and batch size.** :math:`L_1, L_2, L_5` are batch sums in the
+    authors' code; the prior :math:`L_4` (batch means) and the penalty :math:`L_3` (no samples)
+    are not. With ``reduction="sum"`` their weights relative to the data are
+    :math:`(\alpha - 1)/B` and :math:`\lambda / B`, so the paper's values (Table 13, e.g. MNIST
+    :math:`\alpha = 230, \beta = 5, \lambda = 1, B = 500`; Fashion-MNIST
+    :math:`13 / 47 / 1 / 175`) only hold with their batch size. ``reduction="mean"`` divides
+    the batch sums by :math:`B`, which maps a ``"sum"`` setting to
+
+    .. math:: \alpha_{mean} = 1 + (\alpha_{sum} - 1)/B, \qquad \lambda_{mean} = \lambda_{sum}/B,
+              \qquad \beta_{mean} = \beta_{sum},
+
+    e.g. MNIST ``alpha=1.46, lam=0.002``, Fashion-MNIST ``alpha=1.069, lam=0.0057``, and then
+    does not depend on the batch size. Unlike the CM, the code space has a fixed scale (unit
+    centroids), so ``alpha`` transfers across datasets better; the paper's values translate to
+    1.004-1.86, the default 1.1 is in that range. The default ``lam=1`` with mean reduction is
+    a stronger orthonormality constraint than the paper's (:math:`\lambda / B`), which keeps
+    the centroids orthonormal throughout (see ``docs/methods/aecm.md`` for the measurements
+    behind the defaults).
+
+    **Selection.** :math:`L_{sp}` is the CM's :math:`E_2 + E_3` evaluated in the code space on
+    all the training data, with the centroid norms and the cross term (both dropped from the
+    training loss); the paper applies "the heuristic of the CM" without defining it for
+    AE-CM, this is the direct reading.
+
+    **Outputs.** ``predict_proba`` returns :math:`\gamma`, ``transform`` the code :math:`z`
+    (shape (n, n_embed)), ``inverse_transform`` decodes codes with :math:`g`,
+    ``decode_centers`` returns :math:`g(u_j)` and ``interpolate_centers`` decodes the segment
+    between two centroids (paper Figs. 6-7).
+
+    Paper protocol (§5.3, Table 13): ``hidden_dims=(500, 500, 2000)``, ``n_embed=10``,
+    ``reduction="sum"``, ``max_epochs=150``, ``n_init=20``, Adam ``lr=1e-3`` (authors:
+    :math:`\epsilon = 10^{-3}`) with the dataset's :math:`\alpha, \beta, \lambda, B`;
+    AE-CM^p adds autoencoder pretraining (authors: 100 epochs) and ``init="k-means"``.
+
+    References
+    ----------
+    A. Boubekki, M. Kampffmeyer, U. Brefeld and R. Jenssen, "Joint optimization of an
+    autoencoder for clustering and embedding", Machine Learning 110, 2021.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdeepclust import AECM
+    >>> X = StandardScaler().fit_transform(load_iris().data)
+    >>> model = AECM(n_clusters=3, hidden_dims=(), n_embed=6, n_init=2, max_epochs=20,
+    ...              batch_size=16, random_state=0).fit(X)
+    >>> model.transform(X).shape, model.decode_centers().shape
+    ((150, 6), (3, 4))
+    """
+
+    _module_class = AECMNetwork
+    _objective_class = AECMObjective
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        hidden_dims: tuple[int, ...] = (500, 500, 2000),
+        n_embed: int = 10,
+        negative_slope: float = 0.2,
+        alpha: float | tuple[float, ...] = 1.1,
+        beta: float = 1.0,
+        lam: float = 1.0,
+        reduction: str = "mean",
+        init: str = "random",
+        pretrain_epochs: int = 0,
+        averaging_epoch: bool = True,
+        n_init: int = 10,
+        max_epochs: int = 150,
+        batch_size: int = 256,
+        lr: float = 1e-3,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        clip_grad_norm: float | None = None,
+        patience: int | None = None,
+        input_shape: tuple[int, ...] | None = None,
+        callbacks: list | None = None,
+        device: str = "auto",
+        n_jobs: int | None = None,
+        random_state=None,
+        verbose: int = 0,
+    ):
+        self.n_clusters = n_clusters
+        self.hidden_dims = hidden_dims
+        self.n_embed = n_embed
+        self.negative_slope = negative_slope
+        self.alpha = alpha
+        self.beta = beta
+        self.lam = lam
+        self.reduction = reduction
+        self.init = init
+        self.pretrain_epochs = pretrain_epochs
+        self.averaging_epoch = averaging_epoch
+        self.n_init = n_init
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.clip_grad_norm = clip_grad_norm
+        self.patience = patience
+        self.input_shape = input_shape
+        self.callbacks = callbacks
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self, n_samples: int) -> None:
+        super()._check_params(n_samples)
+        if isinstance(self.hidden_dims, (str, bytes)) or not hasattr(self.hidden_dims, "__iter__"):
+            raise TypeError(f"hidden_dims must be a tuple of ints; got {self.hidden_dims!r}.")
+        for width in self.hidden_dims:
+            check_int("hidden_dims entries", width, 1)
+        check_int("n_embed", self.n_embed, 1)
+        check_int("pretrain_epochs", self.pretrain_epochs, 0)
+        check_real("negative_slope", self.negative_slope, 0.0, strict=False)
+        check_real("beta", self.beta, 0.0, strict=False)
+        check_real("lam", self.lam, 0.0, strict=False)
+        if self.n_clusters > self.n_embed and self.lam > 0:
+            warnings.warn(
+                f"n_clusters={self.n_clusters} > n_embed={self.n_embed}: {self.n_clusters} "
+                f"centroids cannot be orthonormal in {self.n_embed} dimensions, so the "
+                "orthonormality penalty cannot reach 0 and distorts the clustering. Use "
+                "n_embed >= n_clusters or a small lam.",
+                UserWarning,
+                stacklevel=3,
+            )
+
+    def _module_kwargs(self) -> dict:
+        return {
+            "input_shape": self.input_shape_,
+            "n_clusters": self.n_clusters,
+            "hidden_dims": tuple(self.hidden_dims),
+            "n_embed": self.n_embed,
+            "negative_slope": float(self.negative_slope),
+        }
+
+    def _objective_kwargs(self) -> dict:
+        return {
+            "alpha": _alpha_value(self.alpha),
+            "beta": float(self.beta),
+            "lam": float(self.lam),
+            "reduction": self.reduction,
+        }
+
+    def _cm_input(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
+        chunks = [out[0] for out in net.iter_outputs(X, (1,), INFERENCE_BATCH_SIZE)]
+        return torch.cat(chunks).numpy()
+
+    def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
+        if self.pretrain_epochs > 0:
+            pretrain_autoencoder(
+                net.module_.autoencoder,
+                X,
+                epochs=self.pretrain_epochs,
+                batch_size=self.batch_size,
+                lr=self.lr,
+                seed=seed,
+                device=str(net.device),
+                optimizer=self.optimizer,
+                reduction="mean",
+                clip_grad_norm=self.clip_grad_norm,
+                verbose=self.verbose,
+            )
+        self._init_cm(net, X, seed)
+
+    def _decode(self, Z: torch.Tensor) -> torch.Tensor:
+        return self.net_.module_.autoencoder.decode(Z)
+
+    def inverse_transform(self, X):
+        """Decode codes to the input space with the autoencoder's decoder.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_embed)
+            Codes, e.g. the output of :meth:`transform`.
+
+        Returns
+        -------
+        X_input : ndarray of shape (n_samples, n_features_in_), dtype float32
+        """
+        return self._map_numpy(self._check_codes(X, self.n_embed), self._decode)
+
+
+__all__ = ["AECM", "ClusteringModule", "WeightAveragingEpoch"]

@@ -1,0 +1,96 @@
+"""Autoencoder pretraining: the one path shared by every autoencoder-based clusterer."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from skorch.callbacks import GradientNormClipping, PassthroughScoring
+
+from skdeepclust._net import BatchIterator, ClusteringNet
+from skdeepclust.nn.objectives import ReconstructionObjective
+from skdeepclust.utils._random import make_generator
+
+
+def pretrain_autoencoder(
+    autoencoder: torch.nn.Module,
+    X: np.ndarray,
+    *,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    device: str,
+    optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+    reduction: str = "mean",
+    noise: float = 0.0,
+    clip_grad_norm: float | None = None,
+    verbose: int = 0,
+) -> ClusteringNet:
+    """Train ``autoencoder`` in place to reconstruct ``X`` (end-to-end, optionally denoising).
+
+    The autoencoder is passed to skorch as an instance, so the clusterer that owns it keeps the
+    trained weights. Runs under the caller's seeded RNG (see ``BaseDeepClusterer``).
+
+    Parameters
+    ----------
+    autoencoder : nn.Module
+        ``forward(x) -> (embedding, reconstruction)``.
+    X : ndarray of shape (n_samples, n_features)
+    epochs, batch_size : int
+    lr : float
+    seed : int
+        Seeds the mini-batch shuffling.
+    device : str
+    optimizer : torch.optim.Optimizer class, default=Adam
+    reduction : {"mean", "sum"}, default="mean"
+        Reconstruction loss reduction.
+    noise : float, default=0.0
+        Standard deviation of Gaussian input noise (denoising autoencoder); 0 disables it.
+    clip_grad_norm : float or None
+    verbose : int, default=0
+        2 or more prints skorch's per-epoch table.
+
+    Returns
+    -------
+    net : ClusteringNet
+        The pretraining net; ``net.history`` holds ``train_reconstruction`` per epoch.
+    """
+    callbacks = [("train_reconstruction",
+                  PassthroughScoring(name="train_reconstruction", on_train=True))]
+    if clip_grad_norm is not None:
+        callbacks.append(("clip_grad_norm", GradientNormClipping(clip_grad_norm)))
+    net = ClusteringNet(
+        module=_Denoising(autoencoder, noise) if noise > 0 else autoencoder,
+        criterion=ReconstructionObjective,
+        criterion__reduction=reduction,
+        optimizer=optimizer,
+        lr=lr,
+        max_epochs=epochs,
+        batch_size=min(batch_size, len(X)),
+        iterator_train=BatchIterator,
+        iterator_train__shuffle=True,
+        iterator_train__drop_last=True,
+        iterator_train__generator=make_generator(seed),
+        iterator_valid=BatchIterator,
+        train_split=None,
+        callbacks=callbacks,
+        device=device,
+        verbose=int(verbose >= 2),
+        **({} if verbose >= 2 else {"callbacks__print_log": None}),
+    )
+    net.fit(X)
+    return net
+
+
+class _Denoising(torch.nn.Module):
+    """Adds Gaussian noise to the input in training mode only."""
+
+    def __init__(self, autoencoder: torch.nn.Module, noise: float):
+        super().__init__()
+        self.autoencoder = autoencoder
+        self.noise = noise
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.training:
+            x = x + self.noise * torch.randn_like(x)
+        return self.autoencoder(x)

@@ -1,0 +1,320 @@
+r"""Networks and objectives of the clustering module (CM) and of AE-CM (Boubekki et al., 2021).
+
+The CM is a one-hidden-layer autoencoder whose code is a softmax:
+
+.. math::
+    \Gamma = \operatorname{softmax}(X W_{enc} + b_{enc}) \in \mathbb{R}^{n \times k}, \qquad
+    \bar X = \Gamma W_{dec} + b_{dec} = \Gamma U, \qquad U = W_{dec} + \mathbf{1} b_{dec}^\top,
+
+where the centroids :math:`U \in \mathbb{R}^{k \times d}` are the decoder images of the canonical
+basis (decoder bias included; :math:`\bar X = \Gamma U` because the rows of :math:`\Gamma` sum to
+one). AE-CM nests a CM in the code space of a deep autoencoder.
+
+Every network returns a flat, batch-first tuple (see :mod:`skdeepclust.nn.networks`); the
+objectives need the centroids, which do not depend on the batch, so the networks pass them as a
+zero-copy ``expand`` of :math:`U` to shape ``(n, k, d)`` and the objectives read row 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from skdeepclust.losses.cm import (
+    aecm_sparsity,
+    cm_cross,
+    cm_dirichlet_prior,
+    cm_reconstruction,
+    cm_sparsity,
+    orthonormality_penalty,
+)
+from skdeepclust.nn.autoencoders import MLPAutoencoder
+
+#: Ratio between the standard deviation of a normal truncated at two standard deviations and
+#: the standard deviation of the untruncated one (Keras rescales by it in Glorot-normal).
+_TRUNCATION_STD = 0.87962566103423978
+
+
+def glorot_normal_bias_(bias: torch.Tensor) -> torch.Tensor:
+    r"""Fill a bias vector in place the way Keras' ``GlorotNormal`` fills a 1-D tensor.
+
+    Keras takes ``fan_in = fan_out = len(bias)``, so the target standard deviation is
+    :math:`\sqrt{2 / (2 n)} = 1/\sqrt{n}`, drawn from a normal truncated at two standard
+    deviations. The authors of the CM initialise every bias this way (non-zero biases).
+
+    Parameters
+    ----------
+    bias : Tensor of shape (n,)
+
+    Returns
+    -------
+    bias : Tensor of shape (n,)
+        The same tensor.
+    """
+    std = 1.0 / math.sqrt(bias.numel()) / _TRUNCATION_STD
+    with torch.no_grad():
+        return nn.init.trunc_normal_(bias, std=std, a=-2.0 * std, b=2.0 * std)
+
+
+def glorot_init_(layer: nn.Linear) -> None:
+    """Glorot-uniform weight and Glorot-normal bias (the authors' Keras initialisers)."""
+    nn.init.xavier_uniform_(layer.weight)
+    glorot_normal_bias_(layer.bias)
+
+
+class CMHead(nn.Module):
+    r"""The clustering module: softmax encoder ``d -> k`` and linear decoder ``k -> d``.
+
+    Parameters
+    ----------
+    n_features : int
+        Dimension :math:`d` of the space it clusters in (the data for CM, the code for AE-CM).
+    n_clusters : int
+        Number :math:`k` of clusters.
+
+    Notes
+    -----
+    Random initialisation ("CM^r"): Glorot-uniform weights and Glorot-normal biases, as in the
+    authors' code. :meth:`set_centroids` gives the k-means(++) initialisation ("CM^p").
+    """
+
+    def __init__(self, n_features: int, n_clusters: int):
+        super().__init__()
+        self.encoder = nn.Linear(n_features, n_clusters)
+        self.decoder = nn.Linear(n_clusters, n_features)
+        glorot_init_(self.encoder)
+        glorot_init_(self.decoder)
+
+    @property
+    def centroids(self) -> torch.Tensor:
+        r"""Centroids :math:`U = W_{dec} + b_{dec}` of shape (k, d), differentiable."""
+        # nn.Linear stores W_dec^T (d, k); row j of U is the decoder's output for e_j.
+        return self.decoder.weight.T + self.decoder.bias
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        r"""Responsibilities :math:`\gamma` of shape (n, k) for ``x`` of shape (n, d)."""
+        return torch.softmax(self.encoder(x), dim=1)
+
+    def decode(self, gamma: torch.Tensor) -> torch.Tensor:
+        r"""Reconstruction :math:`\bar x = \gamma U` of shape (n, d) from codes (n, k)."""
+        return self.decoder(gamma)
+
+    @torch.no_grad()
+    def set_centroids(self, centers: np.ndarray | torch.Tensor) -> None:
+        r"""Initialise the CM from centres: :math:`W_{dec} = C`, :math:`W_{enc} = C^+`, biases 0.
+
+        :math:`C^+` is the Moore-Penrose pseudo-inverse (shape (d, k)), so that
+        :math:`c_j W_{enc} = e_j` when the centres are linearly independent (paper §4.1).
+
+        Parameters
+        ----------
+        centers : array of shape (k, d)
+        """
+        weight = self.decoder.weight
+        C = torch.as_tensor(np.asarray(centers), dtype=torch.float64)
+        if tuple(C.shape) != (weight.shape[1], weight.shape[0]):
+            raise ValueError(
+                f"centers must have shape {(weight.shape[1], weight.shape[0])}; "
+                f"got {tuple(C.shape)}."
+            )
+        # pinv in float64: the centres of standardised data can be close to collinear.
+        W_enc = torch.linalg.pinv(C)
+        self.decoder.weight.copy_(C.T.to(weight))
+        self.decoder.bias.zero_()
+        self.encoder.weight.copy_(W_enc.T.to(self.encoder.weight))
+        self.encoder.bias.zero_()
+
+
+class CMNetwork(nn.Module):
+    """The clustering module on flattened inputs.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of one sample (flattened here).
+    n_clusters : int
+
+    Notes
+    -----
+    ``forward`` returns ``(gamma, gamma, centroids)`` with shapes ``(n, k)``, ``(n, k)`` and
+    ``(n, k, d)``: index 0 feeds ``predict_proba``, index 1 ``transform`` (the CM's code is
+    its responsibilities), index 2 is an ``expand`` view of :math:`U` (no copy).
+    """
+
+    def __init__(self, input_shape: tuple[int, ...], n_clusters: int):
+        super().__init__()
+        self.head = CMHead(math.prod(input_shape), n_clusters)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        gamma = self.head(x.flatten(1))
+        centroids = self.head.centroids
+        return gamma, gamma, centroids.expand(x.shape[0], -1, -1)
+
+
+class AECMNetwork(nn.Module):
+    """A clustering module nested in the code space of a fully connected autoencoder.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of one sample (flattened here).
+    n_clusters : int
+    hidden_dims : tuple of int, default=(500, 500, 2000)
+        Hidden widths of the encoder (mirrored in the decoder); ``()`` gives a linear
+        autoencoder ``d - n_embed - d`` (the paper's UCI setting uses ``n_embed = 2k``).
+    n_embed : int, default=10
+        Dimension :math:`p` of the code the CM clusters.
+    negative_slope : float, default=0.2
+        Slope of the leaky ReLU after every hidden layer (none after the code or the output).
+
+    Notes
+    -----
+    All layers use the authors' initialisation (Glorot-uniform weights, Glorot-normal biases).
+    ``forward`` returns ``(gamma, z, x_hat, centroids)`` with shapes ``(n, k)``, ``(n, p)``,
+    ``(n, d)`` and ``(n, k, p)`` (an ``expand`` view of :math:`U`).
+    """
+
+    def __init__(
+        self,
+        input_shape: tuple[int, ...],
+        n_clusters: int,
+        hidden_dims: tuple[int, ...] = (500, 500, 2000),
+        n_embed: int = 10,
+        negative_slope: float = 0.2,
+    ):
+        super().__init__()
+        self.autoencoder = MLPAutoencoder(
+            input_shape, tuple(hidden_dims), n_embed, "leaky_relu", negative_slope
+        )
+        for layer in self.autoencoder.modules():
+            if isinstance(layer, nn.Linear):
+                glorot_init_(layer)
+        self.head = CMHead(n_embed, n_clusters)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        z = self.autoencoder.encode(x)
+        gamma = self.head(z)
+        x_hat = self.autoencoder.decode(z)
+        return gamma, z, x_hat, self.head.centroids.expand(x.shape[0], -1, -1)
+
+
+def _alpha_buffer(alpha: float | Sequence[float]) -> torch.Tensor:
+    return torch.as_tensor(np.asarray(alpha, dtype=np.float32))
+
+
+class CMObjective(nn.Module):
+    r"""The CM loss :math:`L_{CM} = E_1 + E_2 + E_3 + E_4` (paper Eq. 7, authors' code).
+
+    Terms (history keys ``train_<name>``):
+
+    - ``reconstruction`` :math:`E_1 = \sum_i \|x_i - \gamma_i U\|^2`
+    - ``sparsity`` :math:`E_2 = \sum_j (\sum_i \gamma_{ij}(1-\gamma_{ij})) \|u_j\|^2`
+    - ``cross`` :math:`E_3 = -\sum_{j \ne l} (\sum_i \gamma_{ij}\gamma_{il}) u_j^\top u_l`
+    - ``prior`` :math:`E_4 = \sum_j (1 - \alpha_{(j)}) \log(\tfrac1n \sum_i \gamma_{ij} + 10^{-10})_{(j)}`
+
+    :math:`E_1 + E_2 + E_3 = \sum_{ij} \gamma_{ij} \|x_i - u_j\|^2`. See
+    :mod:`skdeepclust.losses.cm` for the formulas and the role of ``reduction``.
+
+    Parameters
+    ----------
+    alpha : float or sequence of float, default=1.0
+        Dirichlet concentration (scalar or one per cluster).
+    reduction : {"sum", "mean"}, default="mean"
+        Reduction of :math:`E_1, E_2, E_3` over the batch; :math:`E_4` is a batch mean either way.
+    """
+
+    term_names: tuple[str, ...] = ("reconstruction", "sparsity", "cross", "prior")
+
+    def __init__(self, alpha: float | Sequence[float] = 1.0, reduction: str = "mean"):
+        super().__init__()
+        self.register_buffer("alpha", _alpha_buffer(alpha))
+        self.reduction = reduction
+
+    def forward(
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
+    ) -> dict[str, torch.Tensor]:
+        """Loss terms for one batch; ``outputs = (gamma, gamma, centroids)``."""
+        gamma, centroids = outputs[0], outputs[2][0]
+        x = X.flatten(1)
+        return {
+            "reconstruction": cm_reconstruction(x, gamma, centroids, reduction=self.reduction),
+            "sparsity": cm_sparsity(gamma, centroids, reduction=self.reduction),
+            "cross": cm_cross(gamma, centroids, reduction=self.reduction),
+            "prior": cm_dirichlet_prior(gamma, self.alpha),
+        }
+
+
+class AECMObjective(nn.Module):
+    r"""The AE-CM loss :math:`L_1 + L_2 + \lambda L_3 + L_4 + \beta L_5` (paper Eq. 10).
+
+    With :math:`z_i` the code, :math:`\hat x_i` the autoencoder's reconstruction and :math:`U`
+    the centroids in code space (history keys ``train_<name>``, each logged with its weight):
+
+    - ``cm_reconstruction`` :math:`L_1 = \sum_i \|z_i - \gamma_i U\|^2`
+    - ``sparsity`` :math:`L_2 = \sum_i \sum_j \gamma_{ij} (1 - \gamma_{ij})`
+    - ``orthonormality`` :math:`\lambda L_3 = \lambda \sum_{j,l} |(UU^\top - I_k)_{jl}|`
+    - ``prior`` :math:`L_4`, the Dirichlet prior :math:`E_4` of the CM
+    - ``ae_reconstruction`` :math:`\beta L_5 = \beta \sum_i \|x_i - \hat x_i\|^2`
+
+    With ``reduction="mean"`` the sums over the batch (:math:`L_1, L_2, L_5`) become means;
+    :math:`L_3` and :math:`L_4` do not depend on the batch size.
+
+    Parameters
+    ----------
+    alpha : float or sequence of float, default=1.0
+        Dirichlet concentration.
+    beta : float, default=1.0
+        Weight of the autoencoder reconstruction.
+    lam : float, default=1.0
+        Weight :math:`\lambda` of the orthonormality penalty.
+    reduction : {"sum", "mean"}, default="mean"
+    """
+
+    term_names: tuple[str, ...] = (
+        "cm_reconstruction", "sparsity", "orthonormality", "prior", "ae_reconstruction"
+    )
+
+    def __init__(
+        self,
+        alpha: float | Sequence[float] = 1.0,
+        beta: float = 1.0,
+        lam: float = 1.0,
+        reduction: str = "mean",
+    ):
+        super().__init__()
+        self.register_buffer("alpha", _alpha_buffer(alpha))
+        self.beta = beta
+        self.lam = lam
+        self.reduction = reduction
+
+    def forward(
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
+    ) -> dict[str, torch.Tensor]:
+        """Loss terms for one batch; ``outputs = (gamma, z, x_hat, centroids)``."""
+        gamma, z, x_hat, centroids = outputs[0], outputs[1], outputs[2], outputs[3][0]
+        residual = X.flatten(1) - x_hat
+        ae_sum = (residual * residual).sum()
+        if self.reduction == "mean":
+            ae_sum = ae_sum / max(X.shape[0], 1)
+        return {
+            "cm_reconstruction": cm_reconstruction(z, gamma, centroids, reduction=self.reduction),
+            "sparsity": aecm_sparsity(gamma, reduction=self.reduction),
+            "orthonormality": self.lam * orthonormality_penalty(centroids),
+            "prior": cm_dirichlet_prior(gamma, self.alpha),
+            "ae_reconstruction": self.beta * ae_sum,
+        }
+
+
+__all__ = [
+    "AECMNetwork",
+    "AECMObjective",
+    "CMHead",
+    "CMNetwork",
+    "CMObjective",
+    "glorot_init_",
+    "glorot_normal_bias_",
+]

@@ -1,0 +1,51 @@
+"""The shared autoencoder pretraining path."""
+
+import numpy as np
+import pytest
+import torch
+
+from skdeepclust._pretrain import pretrain_autoencoder
+from skdeepclust.nn.autoencoders import MLPAutoencoder
+
+
+def _data():
+    rng = np.random.RandomState(0)
+    return (rng.rand(120, 2) @ rng.rand(2, 12)).astype(np.float32)  # rank-2 data
+
+
+def _pretrain(seed=0, noise=0.0, epochs=30):
+    torch.manual_seed(seed)
+    autoencoder = MLPAutoencoder((12,), (16,), n_embed=2)
+    net = pretrain_autoencoder(autoencoder, _data(), epochs=epochs, batch_size=32, lr=1e-2,
+                               seed=seed, device="cpu", noise=noise)
+    return autoencoder, net
+
+
+def test_trains_in_place_and_lowers_the_loss():
+    autoencoder, net = _pretrain()
+    losses = net.history[:, "train_reconstruction"]
+    assert losses[-1] < 0.5 * losses[0]
+    assert net.module_ is autoencoder
+    z, x_hat = autoencoder(torch.as_tensor(_data()))
+    assert tuple(z.shape) == (120, 2) and tuple(x_hat.shape) == (120, 12)
+
+
+def test_same_seed_same_weights():
+    first, _ = _pretrain(seed=3, epochs=3)
+    second, _ = _pretrain(seed=3, epochs=3)
+    for a, b in zip(first.parameters(), second.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)
+
+
+def test_denoising_trains_the_wrapped_autoencoder():
+    autoencoder, net = _pretrain(noise=0.1, epochs=5)
+    assert net.module_.autoencoder is autoencoder
+
+
+def test_autoencoder_layout_and_activation_check():
+    autoencoder = MLPAutoencoder((1, 4, 4), (8, 6), n_embed=3, activation="leaky_relu")
+    assert [m.out_features for m in autoencoder.encoder if hasattr(m, "out_features")] == [8, 6, 3]
+    assert [m.out_features for m in autoencoder.decoder if hasattr(m, "out_features")] == [6, 8, 16]
+    assert isinstance(autoencoder.encoder[-1], torch.nn.Linear)  # linear embedding
+    with pytest.raises(ValueError, match="activation must be"):
+        MLPAutoencoder((4,), (3,), activation="tanh")
