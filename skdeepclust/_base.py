@@ -129,7 +129,7 @@ class BaseDeepClusterer(
     def _callbacks(self) -> list[tuple[str, Callback]]:
         callbacks: list[tuple[str, Callback]] = [
             (f"train_{name}", PassthroughScoring(name=f"train_{name}", on_train=True))
-            for name in self._objective_class.term_names
+            for name in self._objective_class(**self._objective_kwargs()).term_names
         ]
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))

@@ -18,6 +18,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
 from skdeepclust._ddc import DDC
+from skdeepclust.ensemble import consensus_vote
 from skdeepclust.metrics import clustering_accuracy
 
 
@@ -138,6 +139,11 @@ def run_comparison(
                 "restart_scores": None if restarts is None else [
                     float(v) for v in estimator.restart_scores_
                 ],
+                # DDC-VOTE: majority over the three lowest-loss restarts.
+                "vote3_acc": None if restarts is None or len(restarts) < 3 else
+                clustering_accuracy(
+                    data.y, consensus_vote(restarts, estimator.restart_scores_, top=3)
+                ),
             })
     return rows
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import torch
 
 from skdeepclust._base import BaseDeepClusterer
-from skdeepclust.nn.encoders import ENCODERS
+from skdeepclust.losses.uco import UCO_WEIGHTINGS
+from skdeepclust.nn.encoders import ENCODERS, count_blocks
 from skdeepclust.nn.networks import DDCNetwork
-from skdeepclust.nn.objectives import DDCObjective
+from skdeepclust.nn.objectives import UCO_KERNELS, DDCObjective
 from skdeepclust.utils._validation import check_int, check_option, check_real
 
 
@@ -39,6 +40,20 @@ class DDC(BaseDeepClusterer):
     rel_sigma : float, default=0.15
         Kernel width: :math:`\sigma^2 = \text{rel\_sigma} \cdot \operatorname{median}(D)` over
         the squared distances ``D`` of each batch (see :func:`skdeepclust.kernels.kernel_width`).
+    uco_kernel : {None, "naive", "tensor"}, default=None
+        Adds an unsupervised companion objective on every encoder block (DDC-UCO): the DDC
+        separation term computed with a kernel on the block output, either the Gaussian kernel
+        on the flattened output (``"naive"``, DDC-UCO_N) or the structure-exploiting tensor
+        kernel (``"tensor"``, DDC-UCO_T). The MLP encoder has one block per hidden layer, the
+        CNN and GRU encoders two.
+    uco_weight : float, default=0.01
+        Weight :math:`\lambda` of the companion objectives.
+    uco_weighting : {"constant", "linear", "exponential"}, default="constant"
+        Relative block weights :math:`\omega(b)`, see
+        :func:`skdeepclust.losses.uco.uco_block_weights`.
+    reconstruction_weight : float, default=0.0
+        When > 0, a decoder mirroring the encoder is added and this weight times the mean
+        squared reconstruction error joins the loss (DDC-AE uses 0.1).
     n_init : int, default=10
         Number of restarts; the one with the lowest total loss is kept. The papers use 20.
     max_epochs : int, default=100
@@ -94,7 +109,14 @@ class DDC(BaseDeepClusterer):
     Loss terms, logged per epoch in ``net_.history`` as ``train_separation`` (:math:`L_1`),
     ``train_orthogonality`` (:math:`L_2`) and ``train_simplex`` (:math:`L_3`). Normalisations
     follow the authors' code behind the UCO paper: :math:`1/\binom{k}{2}` in the
-    Cauchy-Schwarz terms, the mean over sample pairs in :math:`L_2`.
+    Cauchy-Schwarz terms, the mean over sample pairs in :math:`L_2`. With companion
+    objectives the history also has ``train_uco_0``, ``train_uco_1``, ... (weighted terms, block
+    0 nearest the input), with a decoder ``train_reconstruction``. Restart selection uses the
+    total of all weighted terms, as the authors do.
+
+    Variants of the UCO paper: DDC-UCO_T = ``DDC(uco_kernel="tensor", lr=1e-4)``, DDC-UCO_N =
+    ``DDC(uco_kernel="naive", lr=1e-4)``, DDC-AE = ``DDC(reconstruction_weight=0.1)``; all with
+    ``encoder="cnn"`` on images, ``max_epochs=200``, ``n_init=20`` in the paper's protocol.
 
     Paper protocol (DDC / UCO papers): ``n_init=20``, ``batch_size=120`` (100 in the DDC paper),
     ``max_epochs=200`` (UCO) or 70 000 iterations (DDC), ``lr=1e-3``. The defaults here use
@@ -132,6 +154,10 @@ class DDC(BaseDeepClusterer):
         hidden_dims: tuple[int, ...] = (500, 500),
         n_hidden: int = 100,
         rel_sigma: float = 0.15,
+        uco_kernel: str | None = None,
+        uco_weight: float = 0.01,
+        uco_weighting: str = "constant",
+        reconstruction_weight: float = 0.0,
         n_init: int = 10,
         max_epochs: int = 100,
         batch_size: int = 120,
@@ -151,6 +177,10 @@ class DDC(BaseDeepClusterer):
         self.hidden_dims = hidden_dims
         self.n_hidden = n_hidden
         self.rel_sigma = rel_sigma
+        self.uco_kernel = uco_kernel
+        self.uco_weight = uco_weight
+        self.uco_weighting = uco_weighting
+        self.reconstruction_weight = reconstruction_weight
         self.n_init = n_init
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -170,6 +200,10 @@ class DDC(BaseDeepClusterer):
         check_option("encoder", self.encoder, ("auto", *ENCODERS))
         check_int("n_hidden", self.n_hidden, 1)
         check_real("rel_sigma", self.rel_sigma, 0.0)
+        check_option("uco_kernel", self.uco_kernel, (None, *UCO_KERNELS))
+        check_real("uco_weight", self.uco_weight, 0.0, strict=False)
+        check_option("uco_weighting", self.uco_weighting, UCO_WEIGHTINGS)
+        check_real("reconstruction_weight", self.reconstruction_weight, 0.0, strict=False)
         if isinstance(self.hidden_dims, (str, bytes)) or not hasattr(self.hidden_dims, "__iter__"):
             raise TypeError(f"hidden_dims must be a tuple of ints; got {self.hidden_dims!r}.")
         for width in self.hidden_dims:
@@ -187,7 +221,15 @@ class DDC(BaseDeepClusterer):
             "encoder": self._encoder_name(),
             "hidden_dims": tuple(self.hidden_dims),
             "n_hidden": self.n_hidden,
+            "decoder": self.reconstruction_weight > 0,
         }
 
     def _objective_kwargs(self) -> dict:
-        return {"rel_sigma": self.rel_sigma}
+        return {
+            "rel_sigma": self.rel_sigma,
+            "n_blocks": count_blocks(self._encoder_name(), tuple(self.hidden_dims)),
+            "uco_kernel": self.uco_kernel,
+            "uco_weight": self.uco_weight,
+            "uco_weighting": self.uco_weighting,
+            "reconstruction_weight": self.reconstruction_weight,
+        }

@@ -265,3 +265,49 @@ def test_cuda_fit_pickles_to_cpu(blobs, tmp_path):
     # fitted attributes are numpy, so nothing else is device bound.
     loaded = joblib.load(path)
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("uco_kernel", ["naive", "tensor"])
+def test_companion_objectives_on_cnn_blocks(uco_kernel):
+    X, _ = make_blobs_images(n_samples=60, n_clusters=2, image_shape=(1, 20, 20), random_state=0)
+    model = DDC(n_clusters=2, uco_kernel=uco_kernel, n_init=1, max_epochs=2, batch_size=30,
+                random_state=0).fit(X)
+    history = model.net_.history
+    total = np.array(history[:, "train_loss"])
+    names = ("separation", "orthogonality", "simplex", "uco_0", "uco_1")
+    np.testing.assert_allclose(total, sum(np.array(history[:, f"train_{n}"]) for n in names),
+                               rtol=1e-5)
+    assert all(0 <= v <= 0.01 for v in history[:, "train_uco_0"])
+
+
+def test_companion_objectives_and_decoder_on_mlp(blobs):
+    X, _ = blobs
+    model = DDC(n_clusters=3, uco_kernel="naive", uco_weighting="linear",
+                reconstruction_weight=0.1, random_state=0, **FAST).fit(X)
+    keys = model.net_.history[-1].keys()
+    assert {"train_uco_0", "train_reconstruction"} <= set(keys)
+    assert "train_uco_1" not in keys  # FAST has one hidden layer = one block
+
+
+def test_objective_mismatch_monitor_feeds_r_ofm(blobs):
+    from skdeepclust.callbacks import ObjectiveMismatchMonitor
+    from skdeepclust.metrics import r_ofm
+
+    X, y = blobs
+    model = DDC(n_clusters=3, uco_kernel="naive", callbacks=[ObjectiveMismatchMonitor(y, every=1)],
+                random_state=0, **{**FAST, "max_epochs": 6}).fit(X)
+    history = model.net_.history
+    assert len(history[:, "monitor_aux"]) == 6
+    assert all(0 <= s <= 1 for s in history[:, "monitor_score"])
+    slope, r2 = r_ofm(history[:, "monitor_aux"], history[:, "monitor_score"])
+    assert np.isnan(r2) or r2 <= 1
+
+
+def test_bad_uco_options(blobs):
+    X, _ = blobs
+    with pytest.raises(ValueError, match="uco_kernel must be one of"):
+        DDC(n_clusters=3, uco_kernel="rbf", **FAST).fit(X)
+    with pytest.raises(ValueError, match="uco_weighting must be one of"):
+        DDC(n_clusters=3, uco_kernel="naive", uco_weighting="log", **FAST).fit(X)
+    with pytest.raises(ValueError, match="reconstruction_weight must be >= 0"):
+        DDC(n_clusters=3, reconstruction_weight=-1.0, **FAST).fit(X)

@@ -38,6 +38,10 @@ from skdeepclust.nn.autoencoders import MLPAutoencoder
 #: the standard deviation of the untruncated one (Keras rescales by it in Glorot-normal).
 _TRUNCATION_STD = 0.87962566103423978
 
+#: Relative cutoff of the singular values in the pseudo-inverse of the k-means(++) init (about
+#: the square root of float32 precision: centres come from float32 data).
+PINV_RTOL = 1e-4
+
 
 def glorot_normal_bias_(bias: torch.Tensor) -> torch.Tensor:
     r"""Fill a bias vector in place the way Keras' ``GlorotNormal`` fills a 1-D tensor.
@@ -109,6 +113,9 @@ class CMHead(nn.Module):
 
         :math:`C^+` is the Moore-Penrose pseudo-inverse (shape (d, k)), so that
         :math:`c_j W_{enc} = e_j` when the centres are linearly independent (paper §4.1).
+        Singular values of :math:`C` below ``PINV_RTOL`` (1e-4) times the largest are treated
+        as zero: centres of centred data are linearly dependent (their size-weighted sum is the
+        mean, 0), and inverting the rounding error of that dependence would give huge weights.
 
         Parameters
         ----------
@@ -121,8 +128,11 @@ class CMHead(nn.Module):
                 f"centers must have shape {(weight.shape[1], weight.shape[0])}; "
                 f"got {tuple(C.shape)}."
             )
-        # pinv in float64: the centres of standardised data can be close to collinear.
-        W_enc = torch.linalg.pinv(C)
+        # The size-weighted mean of k-means centres is the data mean, so on centred data the
+        # centres are linearly dependent up to rounding; an exact pseudo-inverse would invert
+        # that rounding noise into weights of order 1e6 (one-hot responsibilities from the
+        # start). Singular values below PINV_RTOL times the largest count as zero.
+        W_enc = torch.linalg.pinv(C, rtol=PINV_RTOL)
         self.decoder.weight.copy_(C.T.to(weight))
         self.decoder.bias.zero_()
         self.encoder.weight.copy_(W_enc.T.to(self.encoder.weight))
@@ -214,7 +224,8 @@ class CMObjective(nn.Module):
     - ``reconstruction`` :math:`E_1 = \sum_i \|x_i - \gamma_i U\|^2`
     - ``sparsity`` :math:`E_2 = \sum_j (\sum_i \gamma_{ij}(1-\gamma_{ij})) \|u_j\|^2`
     - ``cross`` :math:`E_3 = -\sum_{j \ne l} (\sum_i \gamma_{ij}\gamma_{il}) u_j^\top u_l`
-    - ``prior`` :math:`E_4 = \sum_j (1 - \alpha_{(j)}) \log(\tfrac1n \sum_i \gamma_{ij} + 10^{-10})_{(j)}`
+    - ``prior`` :math:`E_4 = \sum_j (1 - \alpha_{(j)}) \ell_{(j)}`,
+      :math:`\ell_j = \log(\tfrac1n \sum_i \gamma_{ij} + 10^{-10})`, both sorted ascending
 
     :math:`E_1 + E_2 + E_3 = \sum_{ij} \gamma_{ij} \|x_i - u_j\|^2`. See
     :mod:`skdeepclust.losses.cm` for the formulas and the role of ``reduction``.

@@ -150,6 +150,13 @@ class GRUEncoder(nn.Module):
 ENCODERS = ("mlp", "cnn", "gru")
 
 
+def count_blocks(name: str, hidden_dims: tuple[int, ...]) -> int:
+    """Number of block outputs the encoder ``name`` returns (see :func:`build_encoder`)."""
+    if name == "mlp":
+        return max(len(hidden_dims), 1)
+    return 2  # cnn_small has two blocks; the GRU has two layers
+
+
 def build_encoder(
     name: str, input_shape: tuple[int, ...], hidden_dims: tuple[int, ...] = (500, 500)
 ) -> nn.Module:

@@ -6,15 +6,18 @@ every network returns ``(assignments, embedding, *extra)`` with batch-first tens
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
-from skdeepclust.nn.encoders import build_encoder
+from skdeepclust.nn.decoders import build_decoder
+from skdeepclust.nn.encoders import build_encoder, he_init
 from skdeepclust.nn.heads import DDCHead
 
 
 class DDCNetwork(nn.Module):
-    """Encoder followed by the DDC clustering head.
+    """Encoder followed by the DDC clustering head, optionally with a decoder (DDC-AE).
 
     Parameters
     ----------
@@ -26,11 +29,14 @@ class DDCNetwork(nn.Module):
         Hidden widths of the MLP encoder.
     n_hidden : int, default=100
         Width of the head's hidden layer.
+    decoder : bool, default=False
+        Add a decoder that mirrors the encoder and reconstructs the input from the encoding.
 
     Notes
     -----
-    ``forward`` returns ``(assignments, hidden, *block_outputs)`` with shapes ``(n, k)``,
-    ``(n, n_hidden)`` and one tensor per encoder block.
+    ``forward`` returns ``(assignments, hidden, *block_outputs[, reconstruction])`` with
+    shapes ``(n, k)``, ``(n, n_hidden)``, one tensor per encoder block (``n_blocks`` of them)
+    and, with a decoder, ``(n, n_features)``.
     """
 
     def __init__(
@@ -40,16 +46,21 @@ class DDCNetwork(nn.Module):
         encoder: str = "mlp",
         hidden_dims: tuple[int, ...] = (500, 500),
         n_hidden: int = 100,
+        decoder: bool = False,
     ):
         super().__init__()
         self.encoder = build_encoder(encoder, input_shape, hidden_dims)
         self.head = DDCHead(self.encoder.output_shape, n_clusters, n_hidden)
-        nn.init.kaiming_normal_(self.head.hidden[0].weight, nonlinearity="relu")
-        nn.init.zeros_(self.head.hidden[0].bias)
-        nn.init.kaiming_normal_(self.head.output.weight, nonlinearity="relu")
-        nn.init.zeros_(self.head.output.bias)
+        he_init(self.head)
+        self.decoder = (
+            build_decoder(self.encoder, math.prod(input_shape),
+                          tuple(hidden_dims) if encoder == "mlp" else ())
+            if decoder else None
+        )
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         blocks = self.encoder(x)
         assignments, hidden = self.head(blocks[-1])
-        return (assignments, hidden, *blocks)
+        if self.decoder is None:
+            return (assignments, hidden, *blocks)
+        return (assignments, hidden, *blocks, self.decoder(blocks[-1]))

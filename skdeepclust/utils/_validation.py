@@ -100,4 +100,4 @@ def check_real(name: str, value, low: float, *, strict: bool = True, allow_none:
 def check_option(name: str, value, options) -> None:
     """Raise a ValueError naming the allowed options if ``value`` is not one of them."""
     if value not in options:
-        raise ValueError(f"{name} must be one of {sorted(options)}; got {value!r}.")
+        raise ValueError(f"{name} must be one of {list(options)}; got {value!r}.")

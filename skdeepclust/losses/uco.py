@@ -1,0 +1,58 @@
+r"""Unsupervised companion objectives (Trosten et al., UCO paper, Eq. 3-4).
+
+Each encoder block :math:`b = 1..B` gets the term :math:`\ell_b = d_{cs}(A, K_b)`, the DDC
+separation term computed with a kernel on that block's output; the blocks are weighted by
+:math:`\lambda\,\omega(b)`.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from skdeepclust.losses.ddc import cs_divergence
+
+UCO_WEIGHTINGS = ("constant", "linear", "exponential")
+
+
+def uco_block_weights(n_blocks: int, weighting: str = "constant") -> list[float]:
+    r"""Relative weight :math:`\omega(b)` of each block, block 1 nearest the input.
+
+    - ``"constant"``: :math:`\omega(b) = 1`
+    - ``"linear"``: :math:`\omega(b) = b / B`
+    - ``"exponential"``: :math:`\omega(b) = 10^{b - B}` (so the last block has weight 1 and
+      each earlier block a tenth of the next). The paper prints :math:`10^{B-b}`, which
+      contradicts its own statement :math:`\omega \in [0, 1]`; the authors' code uses
+      :math:`10^{b-B}`.
+
+    Parameters
+    ----------
+    n_blocks : int
+    weighting : {"constant", "linear", "exponential"}
+
+    Returns
+    -------
+    weights : list of float, length n_blocks
+    """
+    if weighting == "constant":
+        return [1.0] * n_blocks
+    if weighting == "linear":
+        return [b / n_blocks for b in range(1, n_blocks + 1)]
+    if weighting == "exponential":
+        return [10.0 ** (b - n_blocks) for b in range(1, n_blocks + 1)]
+    raise ValueError(f"uco_weighting must be one of {list(UCO_WEIGHTINGS)}; got {weighting!r}.")
+
+
+def uco_terms(assignments: torch.Tensor, kernels: list[torch.Tensor]) -> list[torch.Tensor]:
+    r"""Unweighted companion terms :math:`\ell_b = d_{cs}(A, K_b)`, one per block.
+
+    Parameters
+    ----------
+    assignments : Tensor of shape (n, k)
+        Not detached: the companion objectives also train the clustering head.
+    kernels : list of Tensor of shape (n, n)
+
+    Returns
+    -------
+    terms : list of Tensor of shape ()
+    """
+    return [cs_divergence(assignments, kernel) for kernel in kernels]

@@ -1,0 +1,303 @@
+"""ClusteringModule and AECM through their public API."""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from skorch.callbacks import Callback
+
+from skdeepclust import AECM, ClusteringModule
+from skdeepclust.losses.cm import cm_selection_score
+
+CM_FAST = dict(n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
+AECM_FAST = dict(hidden_dims=(16,), n_embed=4, n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
+
+#: Filled by the recording callbacks below (callbacks are cloned per restart, so they cannot
+#: keep what they saw on themselves).
+RECORDED: dict[str, list] = {}
+
+
+class _RecordSteps(Callback):
+    """Stores the module's weights after every optimiser step, per epoch."""
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training:
+            state = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+            RECORDED.setdefault("steps", []).append((len(net.history), state))
+
+
+class _RecordStart(Callback):
+    """Stores the CM centroids and encoder bias, and the autoencoder error, before training."""
+
+    def on_train_begin(self, net, X=None, **kwargs):
+        head = net.module_.head
+        entry = {"centroids": head.centroids.detach().clone(),
+                 "encoder_bias": head.encoder.bias.detach().clone()}
+        if hasattr(net.module_, "autoencoder"):
+            with torch.no_grad():
+                x = torch.as_tensor(X)
+                entry["ae_error"] = float(((net.module_.autoencoder(x)[1] - x) ** 2).mean())
+                entry["embedding"] = net.module_.autoencoder.encode(x).numpy()
+        RECORDED.setdefault("start", []).append(entry)
+
+
+@pytest.fixture(autouse=True)
+def _clear_records():
+    RECORDED.clear()
+    yield
+    RECORDED.clear()
+
+
+@pytest.mark.parametrize("model", [
+    ClusteringModule(n_clusters=3, random_state=0, **CM_FAST),
+    AECM(n_clusters=3, random_state=0, **AECM_FAST),
+])
+def test_outputs_and_shapes(blobs, model):
+    X, _ = blobs
+    model.fit(X)
+    np.testing.assert_array_equal(model.labels_, model.predict(X))
+    proba = model.predict_proba(X)
+    assert proba.shape == (150, 3)
+    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(proba.argmax(1), model.labels_)
+    width = 3 if isinstance(model, ClusteringModule) else 4
+    assert model.transform(X).shape == (150, width)
+    assert model.cluster_centers_.shape == (3, 4 if width == 3 else 4)
+    assert model.decode_centers().shape == (3, 4)
+    assert model.inverse_transform(model.transform(X)).shape == (150, 4)
+
+
+def test_cm_transform_is_gamma_and_inverse_is_reconstruction(blobs):
+    X, _ = blobs
+    model = ClusteringModule(n_clusters=3, random_state=0, **CM_FAST).fit(X)
+    gamma = model.transform(X)
+    np.testing.assert_array_equal(gamma, model.predict_proba(X))
+    np.testing.assert_allclose(model.inverse_transform(gamma), gamma @ model.cluster_centers_,
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(model.decode_centers(), model.cluster_centers_)
+
+
+def test_aecm_centres_live_in_code_space(blobs):
+    X, _ = blobs
+    model = AECM(n_clusters=3, random_state=0, **AECM_FAST).fit(X)
+    autoencoder = model.net_.module_.autoencoder
+    with torch.no_grad():
+        decoded = autoencoder.decode(torch.as_tensor(model.cluster_centers_)).numpy()
+        codes = autoencoder.encode(torch.as_tensor(X)).numpy()
+    np.testing.assert_allclose(model.decode_centers(), decoded, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model.transform(X), codes, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("model", [
+    ClusteringModule(n_clusters=3, random_state=0, **CM_FAST),
+    AECM(n_clusters=3, random_state=0, **AECM_FAST),
+])
+def test_interpolation_between_centres(blobs, model):
+    X, _ = blobs
+    model.fit(X)
+    path = model.interpolate_centers(0, 2, n_steps=5)
+    centres = model.decode_centers()
+    assert path.shape == (5, 4)
+    np.testing.assert_allclose(path[0], centres[0], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(path[-1], centres[2], rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="stop must be < n_clusters"):
+        model.interpolate_centers(0, 3)
+    with pytest.raises(ValueError, match="n_steps must be >= 2"):
+        model.interpolate_centers(0, 1, n_steps=1)
+
+
+def test_inverse_transform_checks_width(blobs):
+    X, _ = blobs
+    model = ClusteringModule(n_clusters=3, random_state=0, **CM_FAST).fit(X)
+    with pytest.raises(ValueError, match="expects 3"):
+        model.inverse_transform(X)
+
+
+def test_cm_separates_blobs(blobs):
+    X, y = blobs
+    labels = ClusteringModule(n_clusters=3, random_state=0, **CM_FAST).fit_predict(X)
+    assert adjusted_rand_score(y, labels) > 0.95
+
+
+def test_aecm_separates_blobs(blobs):
+    X, y = blobs
+    model = AECM(n_clusters=3, random_state=0, alpha=2.0, **{**AECM_FAST, "max_epochs": 30})
+    assert adjusted_rand_score(y, model.fit_predict(X)) > 0.95
+
+
+def test_history_logs_every_term_and_the_averaging_epoch(blobs):
+    X, _ = blobs
+    model = AECM(n_clusters=3, random_state=0, **AECM_FAST).fit(X)
+    history = model.net_.history
+    assert model.n_iter_ == AECM_FAST["max_epochs"] + 1
+    assert history[-1]["averaging_epoch"] is True
+    assert "averaging_epoch" not in history[-2]
+    names = ("cm_reconstruction", "sparsity", "orthonormality", "prior", "ae_reconstruction")
+    for name in names:
+        assert len(history[:, f"train_{name}"]) == model.n_iter_
+    total = np.array(history[:, "train_loss"])
+    parts = sum(np.array(history[:, f"train_{name}"]) for name in names)
+    np.testing.assert_allclose(total, parts, rtol=1e-5)
+
+
+def test_averaging_epoch_loads_mean_of_its_steps(blobs):
+    X, _ = blobs
+    model = ClusteringModule(n_clusters=3, random_state=0, callbacks=[_RecordSteps()],
+                             **CM_FAST).fit(X)
+    last_epoch = [state for epoch, state in RECORDED["steps"] if epoch == model.n_iter_]
+    assert len(last_epoch) == 150 // CM_FAST["batch_size"]
+    final = model.net_.module_.state_dict()
+    for name, value in final.items():
+        mean = torch.stack([state[name] for state in last_epoch]).mean(0)
+        torch.testing.assert_close(value, mean)
+        # ... and differs from the weights after the last step.
+        assert not torch.equal(value, last_epoch[-1][name])
+
+
+def test_without_averaging_epoch(blobs):
+    X, _ = blobs
+    model = ClusteringModule(n_clusters=3, random_state=0, averaging_epoch=False,
+                             **CM_FAST).fit(X)
+    assert model.n_iter_ == CM_FAST["max_epochs"]
+    assert "averaging_epoch" not in model.net_.history[-1]
+
+
+@pytest.mark.parametrize("model", [
+    ClusteringModule(n_clusters=3, random_state=0, **{**CM_FAST, "n_init": 3}),
+    AECM(n_clusters=3, random_state=0, **{**AECM_FAST, "n_init": 2}),
+])
+def test_selection_by_lsp(blobs, model):
+    X, _ = blobs
+    model.fit(X)
+    assert model.best_restart_ == int(np.argmin(model.restart_scores_))
+    # L_sp = E2 + E3 per sample, in the space the CM clusters.
+    gamma = torch.as_tensor(model.predict_proba(X), dtype=torch.float64)
+    centroids = torch.as_tensor(model.cluster_centers_, dtype=torch.float64)
+    expected = float(cm_selection_score(gamma, centroids)) / len(X)
+    assert model.restart_scores_[model.best_restart_] == pytest.approx(expected, rel=1e-4)
+    assert model.score(X) == pytest.approx(-expected, rel=1e-4)
+
+
+def test_kmeans_pp_init_uses_pseudo_inverse(blobs):
+    X, _ = blobs
+    ClusteringModule(n_clusters=3, init="k-means++", random_state=0, callbacks=[_RecordStart()],
+                     **CM_FAST).fit(X)
+    (start,) = RECORDED["start"]
+    centroids = start["centroids"].numpy()
+    # One k-means++ seeding and one Lloyd step: the centres are means of data points.
+    assert np.all(centroids.min(0) >= X.min(0)) and np.all(centroids.max(0) <= X.max(0))
+    assert torch.equal(start["encoder_bias"], torch.zeros(3))
+    assert len({tuple(np.round(c, 4)) for c in centroids}) == 3
+
+
+def test_kmeans_init_matches_kmeans(blobs):
+    X, _ = blobs
+    ClusteringModule(n_clusters=3, init="k-means", random_state=0, callbacks=[_RecordStart()],
+                     **CM_FAST).fit(X)
+    centroids = RECORDED["start"][0]["centroids"].numpy()
+    # The blobs are well separated: every converged k-means finds the same centres (in some
+    # order), whatever its seed.
+    reference = KMeans(3, n_init=10, random_state=0).fit(X).cluster_centers_
+    dist = np.linalg.norm(centroids[:, None] - reference[None], axis=2).min(1)
+    assert dist.max() < 1e-3
+
+
+def test_aecm_pretraining_then_kmeans_on_codes(blobs):
+    X, _ = blobs
+    common = dict(n_clusters=3, init="k-means", random_state=0, callbacks=[_RecordStart()],
+                  **AECM_FAST)
+    AECM(pretrain_epochs=0, **common).fit(X)
+    AECM(pretrain_epochs=20, **common).fit(X)
+    without, with_pretraining = RECORDED["start"]
+    assert with_pretraining["ae_error"] < 0.5 * without["ae_error"]
+    # The CM starts at the k-means centres of the codes after pretraining.
+    codes = with_pretraining["embedding"]
+    reference = KMeans(3, n_init=10, random_state=0).fit(codes).cluster_centers_
+    dist = np.linalg.norm(
+        with_pretraining["centroids"].numpy()[:, None] - reference[None], axis=2
+    ).min(1)
+    assert dist.max() < 1e-3
+
+
+def test_sum_and_mean_reductions_are_equivalent_under_sgd(blobs):
+    # L_sum(alpha, lam) = B * L_mean(1 + (alpha - 1) / B, lam / B): with plain SGD and the
+    # learning rate divided by B, both give the same trajectory.
+    X, _ = blobs
+    B, alpha, lam = 30, 4.0, 2.0
+    common = dict(n_clusters=3, random_state=0, optimizer=torch.optim.SGD, hidden_dims=(8,),
+                  n_embed=4, n_init=1, max_epochs=3, batch_size=B)
+    summed = AECM(reduction="sum", alpha=alpha, lam=lam, lr=1e-4, **common).fit(X)
+    mean = AECM(reduction="mean", alpha=1 + (alpha - 1) / B, lam=lam / B, lr=1e-4 * B,
+                **common).fit(X)
+    np.testing.assert_allclose(summed.cluster_centers_, mean.cluster_centers_,
+                               rtol=1e-3, atol=1e-5)
+    np.testing.assert_allclose(summed.transform(X), mean.transform(X), rtol=1e-3, atol=1e-5)
+
+
+def test_same_random_state_same_result(blobs):
+    X, _ = blobs
+    params = {**AECM_FAST, "n_init": 2}
+    first = AECM(n_clusters=3, random_state=3, **params).fit(X)
+    second = AECM(n_clusters=3, random_state=3, **params).fit(X)
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+    np.testing.assert_array_equal(first.restart_scores_, second.restart_scores_)
+
+
+def test_vector_alpha(blobs):
+    X, _ = blobs
+    model = ClusteringModule(n_clusters=3, alpha=[1.5, 2.0, 3.0], random_state=0, **CM_FAST)
+    assert model.fit(X).net_.criterion_.alpha.tolist() == [1.5, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("cls", [ClusteringModule, AECM])
+def test_single_cluster(blobs, cls):
+    X, _ = blobs
+    params = CM_FAST if cls is ClusteringModule else AECM_FAST
+    model = cls(n_clusters=1, random_state=0, **params).fit(X)
+    assert np.all(model.labels_ == 0)
+    np.testing.assert_allclose(model.predict_proba(X), 1.0)
+
+
+def test_warns_when_centroids_cannot_be_orthonormal(blobs):
+    X, _ = blobs
+    with pytest.warns(UserWarning, match="cannot be orthonormal"):
+        AECM(n_clusters=3, **{**AECM_FAST, "n_embed": 2, "max_epochs": 1}).fit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        AECM(n_clusters=3, lam=0.0, **{**AECM_FAST, "n_embed": 2, "max_epochs": 1}).fit(X)
+
+
+@pytest.mark.parametrize("params, error, match", [
+    (dict(alpha=0.0), ValueError, "alpha must be > 0"),
+    (dict(alpha="2"), TypeError, "alpha must be a positive float"),
+    (dict(alpha=[1.0, 2.0]), ValueError, "one entry per cluster"),
+    (dict(alpha=[1.0, -2.0, 1.0]), ValueError, "finite and > 0"),
+    (dict(alpha=np.inf), TypeError, "alpha must be a finite real"),
+    (dict(reduction="none"), ValueError, "reduction must be one of"),
+    (dict(init="kmeans"), ValueError, "init must be one of"),
+    (dict(averaging_epoch=1), TypeError, "averaging_epoch must be a bool"),
+])
+@pytest.mark.parametrize("cls", [ClusteringModule, AECM])
+def test_parameter_validation(blobs, cls, params, error, match):
+    X, _ = blobs
+    with pytest.raises(error, match=match):
+        cls(n_clusters=3, **params).fit(X)
+
+
+@pytest.mark.parametrize("params, error, match", [
+    (dict(beta=-1.0), ValueError, "beta must be >= 0"),
+    (dict(lam=-0.1), ValueError, "lam must be >= 0"),
+    (dict(n_embed=0), ValueError, "n_embed must be >= 1"),
+    (dict(hidden_dims=16), TypeError, "hidden_dims must be a tuple"),
+    (dict(hidden_dims=(16, 0)), ValueError, "hidden_dims entries must be >= 1"),
+    (dict(pretrain_epochs=-1), ValueError, "pretrain_epochs must be >= 0"),
+    (dict(pretrain_epochs=1.5), TypeError, "pretrain_epochs must be an int"),
+    (dict(negative_slope=-0.2), ValueError, "negative_slope must be >= 0"),
+])
+def test_aecm_parameter_validation(blobs, params, error, match):
+    X, _ = blobs
+    with pytest.raises(error, match=match):
+        AECM(n_clusters=3, **params).fit(X)
