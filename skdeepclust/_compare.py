@@ -17,6 +17,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
+from skdeepclust._aecm import AECM, ClusteringModule
 from skdeepclust._ddc import DDC
 from skdeepclust.ensemble import consensus_vote
 from skdeepclust.metrics import clustering_accuracy
@@ -88,6 +89,20 @@ METHODS: dict[str, Callable[[int, int, str, Dataset], BaseEstimator]] = {
 
 #: Methods that take the flat 2-D data; the others take ``Dataset.X`` as is.
 FLAT_INPUT = {"kmeans", "gmm"}
+
+
+def _aecm(n_clusters: int, seed: int, device: str, data: Dataset) -> BaseEstimator:
+    # Small tables get the paper's UCI architecture d - 2k - d (a linear autoencoder with a
+    # code of 2k dimensions, paper Appendix 1); images and wider data the default deep one.
+    if data.X_flat.shape[1] <= 50:
+        return AECM(n_clusters, hidden_dims=(), n_embed=2 * n_clusters, device=device,
+                    random_state=seed)
+    return AECM(n_clusters, device=device, random_state=seed)
+
+
+METHODS["cm"] = lambda k, seed, device, data: ClusteringModule(k, device=device,
+                                                               random_state=seed)
+METHODS["aecm"] = _aecm
 
 
 def run_comparison(

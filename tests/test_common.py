@@ -8,13 +8,17 @@ ESTIMATORS = [
     DDC(hidden_dims=(16,), n_hidden=16, n_init=1, max_epochs=20, batch_size=32, random_state=0),
     DDC(hidden_dims=(16, 16), n_hidden=8, n_init=2, max_epochs=10, batch_size=64, patience=3,
         random_state=0),
+    DDC(hidden_dims=(16, 8), n_hidden=16, uco_kernel="naive", n_init=1, max_epochs=20,
+        batch_size=32, random_state=0),
+    DDC(hidden_dims=(16, 8), n_hidden=16, uco_kernel="tensor", uco_weighting="exponential",
+        reconstruction_weight=0.1, n_init=1, max_epochs=20, batch_size=32, random_state=0),
 ]
 
 ESTIMATORS += [
     ClusteringModule(n_clusters=3, n_init=2, max_epochs=20, batch_size=16, lr=1e-2,
                      random_state=0),
-    AECM(n_clusters=3, hidden_dims=(16,), n_embed=4, n_init=1, max_epochs=20, batch_size=16,
-         lr=1e-2, random_state=0),
+    AECM(n_clusters=3, hidden_dims=(16,), n_embed=4, init="k-means", n_init=1, max_epochs=30,
+         batch_size=16, lr=1e-2, random_state=0),
 ]
 
 
