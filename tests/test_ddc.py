@@ -6,7 +6,6 @@ import joblib
 import numpy as np
 import pytest
 import torch
-from conftest import FAST, requires_cuda
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
@@ -18,6 +17,7 @@ from skorch.callbacks import Callback
 from skdeepclust import DDC
 from skdeepclust._net import NonFiniteLossError
 from skdeepclust.datasets import make_blobs_images
+from tests.conftest import FAST, requires_cuda
 
 
 def test_labels_equal_predict_and_shapes(blobs):
