@@ -16,11 +16,11 @@ from sklearn.base import (
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, PassthroughScoring
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
 
-from skdeepclust._net import BatchIterator, ClusteringNet
+from skdeepclust._net import ClusteringNet, make_net
 from skdeepclust.utils._device import resolve_device
-from skdeepclust.utils._random import make_generator, restart_seeds, seeded_torch
+from skdeepclust.utils._random import restart_seeds, seeded_torch
 from skdeepclust.utils._validation import (
     check_input_shape,
     check_int,
@@ -127,10 +127,7 @@ class BaseDeepClusterer(
     # -------------------------------------------------------------- training
 
     def _callbacks(self) -> list[tuple[str, Callback]]:
-        callbacks: list[tuple[str, Callback]] = [
-            (f"train_{name}", PassthroughScoring(name=f"train_{name}", on_train=True))
-            for name in self._objective_class(**self._objective_kwargs()).term_names
-        ]
+        callbacks: list[tuple[str, Callback]] = []
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
         # Keeps the weights of the epoch with the lowest training loss in memory (no files, so
@@ -154,30 +151,22 @@ class BaseDeepClusterer(
         return callbacks
 
     def _build_net(self, X: np.ndarray, seed: int, device: str) -> ClusteringNet:
-        module_kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
-        objective_kwargs = {f"criterion__{k}": v for k, v in self._objective_kwargs().items()}
-        extra = {} if self.verbose >= 2 else {"callbacks__print_log": None}
-        return ClusteringNet(
-            module=self._module_class,
-            criterion=self._objective_class,
+        objective_kwargs = self._objective_kwargs()
+        return make_net(
+            self._module_class,
+            self._objective_class,
+            term_names=self._objective_class(**objective_kwargs).term_names,
+            n_samples=len(X),
+            batch_size=self.batch_size,
+            seed=seed,
+            device=device,
+            verbose=self.verbose,
+            callbacks=self._callbacks(),
             optimizer=self.optimizer,
             lr=self.lr,
             max_epochs=self.max_epochs,
-            batch_size=min(self.batch_size, len(X)),
-            iterator_train=BatchIterator,
-            iterator_train__shuffle=True,
-            # Kernel-based losses need full batches; a tiny last batch would also break
-            # BatchNorm. The last incomplete batch is dropped, as in the authors' code.
-            iterator_train__drop_last=True,
-            iterator_train__generator=make_generator(seed),
-            iterator_valid=BatchIterator,
-            train_split=None,
-            callbacks=self._callbacks(),
-            device=device,
-            verbose=int(self.verbose >= 2),
-            **module_kwargs,
-            **objective_kwargs,
-            **extra,
+            **{f"module__{k}": v for k, v in self._module_kwargs().items()},
+            **{f"criterion__{k}": v for k, v in objective_kwargs.items()},
         )
 
     def _fit_restart(self, X: np.ndarray, seed: int, device: str) -> tuple[ClusteringNet, float]:

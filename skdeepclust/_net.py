@@ -7,7 +7,10 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback, PassthroughScoring
 from torch.utils.data import Dataset
+
+from skdeepclust.utils._random import make_generator
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -178,4 +181,64 @@ class ClusteringNet(NeuralNet):
             yield tuple(outputs[i].detach().cpu() for i in indices)
 
 
-__all__ = ["BatchIterator", "ClusteringNet", "NonFiniteLossError", "TensorDataset"]
+def make_net(
+    module,
+    criterion: type[torch.nn.Module],
+    *,
+    term_names: tuple[str, ...],
+    n_samples: int,
+    batch_size: int,
+    seed: int,
+    device: str,
+    verbose: int = 0,
+    callbacks: list[tuple[str, Callback]] | None = None,
+    **params,
+) -> ClusteringNet:
+    """A :class:`ClusteringNet` with the package's standard training setup.
+
+    Shuffled tensor batches from a generator seeded with ``seed``, the last incomplete batch
+    dropped (kernel losses need full batches, BatchNorm needs more than one sample), no
+    validation split, one epoch-mean history column per loss term, and skorch's epoch table
+    only when ``verbose >= 2``.
+
+    Parameters
+    ----------
+    module : nn.Module class or instance
+    criterion : objective class
+    term_names : tuple of str
+        Names of the objective's terms (logged as ``train_<name>``).
+    n_samples : int
+        Training set size; the batch size is clamped to it.
+    batch_size, seed : int
+    device : str
+    verbose : int, default=0
+    callbacks : list of (name, Callback), optional
+        Appended after the term-logging callbacks.
+    **params
+        Other ``NeuralNet`` parameters (``optimizer``, ``lr``, ``max_epochs``, ``module__*``,
+        ``criterion__*`` ...).
+    """
+    term_callbacks: list[tuple[str, Callback]] = [
+        (f"train_{name}", PassthroughScoring(name=f"train_{name}", on_train=True))
+        for name in term_names
+    ]
+    if verbose < 2:
+        params["callbacks__print_log"] = None
+    return ClusteringNet(
+        module=module,
+        criterion=criterion,
+        batch_size=min(batch_size, n_samples),
+        iterator_train=BatchIterator,
+        iterator_train__shuffle=True,
+        iterator_train__drop_last=True,
+        iterator_train__generator=make_generator(seed),
+        iterator_valid=BatchIterator,
+        train_split=None,
+        callbacks=term_callbacks + list(callbacks or ()),
+        device=device,
+        verbose=int(verbose >= 2),
+        **params,
+    )
+
+
+__all__ = ["BatchIterator", "ClusteringNet", "NonFiniteLossError", "TensorDataset", "make_net"]

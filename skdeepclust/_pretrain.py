@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from skorch.callbacks import GradientNormClipping, PassthroughScoring
+from skorch.callbacks import GradientNormClipping
 
-from skdeepclust._net import BatchIterator, ClusteringNet
+from skdeepclust._net import ClusteringNet, make_net
 from skdeepclust.nn.objectives import ReconstructionObjective
-from skdeepclust.utils._random import make_generator
 
 
 def pretrain_autoencoder(
@@ -55,28 +54,23 @@ def pretrain_autoencoder(
     net : ClusteringNet
         The pretraining net; ``net.history`` holds ``train_reconstruction`` per epoch.
     """
-    callbacks = [("train_reconstruction",
-                  PassthroughScoring(name="train_reconstruction", on_train=True))]
+    callbacks = []
     if clip_grad_norm is not None:
         callbacks.append(("clip_grad_norm", GradientNormClipping(clip_grad_norm)))
-    net = ClusteringNet(
-        module=_Denoising(autoencoder, noise) if noise > 0 else autoencoder,
-        criterion=ReconstructionObjective,
+    net = make_net(
+        _Denoising(autoencoder, noise) if noise > 0 else autoencoder,
+        ReconstructionObjective,
+        term_names=ReconstructionObjective.term_names,
+        n_samples=len(X),
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+        verbose=verbose,
+        callbacks=callbacks,
         criterion__reduction=reduction,
         optimizer=optimizer,
         lr=lr,
         max_epochs=epochs,
-        batch_size=min(batch_size, len(X)),
-        iterator_train=BatchIterator,
-        iterator_train__shuffle=True,
-        iterator_train__drop_last=True,
-        iterator_train__generator=make_generator(seed),
-        iterator_valid=BatchIterator,
-        train_split=None,
-        callbacks=callbacks,
-        device=device,
-        verbose=int(verbose >= 2),
-        **({} if verbose >= 2 else {"callbacks__print_log": None}),
     )
     net.fit(X)
     return net
