@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 import torch
+from _clock import EpochClock, seconds_per_epoch
 
 from skdeepclust import DDC
 from skdeepclust._compare import load_dataset
@@ -52,6 +53,21 @@ def bare_epoch_times(X, estimator, n_epochs, device):
     return np.array(times)
 
 
+def estimator_epoch_time(data, n_epochs, device):
+    """Wall-clock seconds per epoch of ``DDC.fit``, everything included.
+
+    The median gap between the starts of consecutive epochs, so every per-epoch cost (batch
+    iteration, skorch callbacks, history, best-weights copies) counts, while the once-per-fit
+    set-up, restart selection and final labelling do not. Also returns the median of skorch's
+    own ``dur`` column, which stops before the later callbacks run.
+    """
+    estimator = DDC(data.n_clusters, n_init=1, max_epochs=n_epochs, device=device,
+                    random_state=0, callbacks=[EpochClock()])
+    estimator.fit(data.X)
+    history = estimator.net_.history
+    return seconds_per_epoch(history), np.median(np.array(history[:, "dur"])[1:])
+
+
 def _sync(device):
     if device.startswith("cuda"):
         torch.cuda.synchronize()
@@ -61,22 +77,21 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dataset", default="digits", choices=["digits", "mnist5k"])
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     data = load_dataset(args.dataset)
-    estimator = DDC(data.n_clusters, n_init=1, max_epochs=args.epochs, device=args.device,
-                    random_state=0)
     ratios = []
     for _ in range(args.repeats):
-        # Interleave the two so that background load hits both alike; drop the warm-up epoch.
-        estimator.fit(data.X)
-        est = np.median(np.array(estimator.net_.history[:, "dur"])[1:])
-        estimator._validate_fit_input(data.X)
-        bare = np.median(bare_epoch_times(data.X, estimator, args.epochs, args.device)[1:])
+        # Interleave the two so that background load hits both alike.
+        est, dur = estimator_epoch_time(data, args.epochs, args.device)
+        reference = DDC(data.n_clusters, n_init=1, device=args.device)
+        reference._validate_fit_input(data.X)
+        bare = np.median(bare_epoch_times(data.X, reference, args.epochs, args.device)[1:])
         ratios.append(est / bare)
-        print(f"epoch: estimator {est * 1e3:.1f} ms, bare loop {bare * 1e3:.1f} ms, "
-              f"ratio {est / bare:.3f}", flush=True)
+        print(f"epoch: estimator {est * 1e3:.1f} ms (skorch 'dur' {dur * 1e3:.1f} ms), "
+              f"bare loop {bare * 1e3:.1f} ms, ratio {est / bare:.3f}", flush=True)
+    estimator = reference
     machine = platform.processor() or platform.machine()
     print(f"| {args.dataset} | {args.device} | {estimator._encoder_name()} | "
           f"{np.median(ratios):.3f} (median of {args.repeats}) | {machine}, "

@@ -10,13 +10,20 @@ import numpy as np
 import torch
 from sklearn.cluster import KMeans
 from sklearn.utils.validation import check_array, check_is_fitted
-from skorch.callbacks import Callback
+from skorch.callbacks import Callback, PassthroughScoring
 
 from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer
-from skdeepclust._net import ClusteringNet
+from skdeepclust._net import BatchIterator, ClusteringNet
 from skdeepclust._pretrain import pretrain_autoencoder
 from skdeepclust.losses.cm import cm_selection_score
-from skdeepclust.nn.cm import AECMNetwork, AECMObjective, CMNetwork, CMObjective
+from skdeepclust.nn.cm import (
+    AECMNetwork,
+    AECMObjective,
+    CMHeadNetwork,
+    CMNetwork,
+    CMObjective,
+)
+from skdeepclust.utils._random import make_generator
 from skdeepclust.utils._validation import check_int, check_option, check_real
 
 INITS = ("random", "k-means++", "k-means")
@@ -520,9 +527,13 @@ class AECM(_BaseClusteringModule):
         data *after* the optional pretraining (with ``pretrain_epochs > 0`` this is "AE-CM^p";
         without pretraining it seeds the CM on the codes of the random encoder).
     pretrain_epochs : int, default=0
-        Epochs of autoencoder pretraining before the joint training (0: none). Uses the
-        package's shared pretraining (:func:`skdeepclust._pretrain.pretrain_autoencoder`) with
-        the mean squared error, ``optimizer``, ``lr``, ``batch_size`` and ``clip_grad_norm``.
+        Pretraining before the joint training (0: none), the authors' AE-CM^p path: (1) the
+        autoencoder alone for ``pretrain_epochs`` epochs through the package's shared
+        pretraining (:func:`skdeepclust._pretrain.pretrain_autoencoder`, mean squared error);
+        (2) the CM initialised by ``init`` on the codes; (3) the CM alone on the frozen codes
+        with the full CM loss :math:`E_1..E_4` (``alpha``, ``reduction``) for another
+        ``pretrain_epochs`` epochs. Both stages use ``optimizer``, ``lr`` and ``batch_size``
+        (authors: 100 + 100 epochs).
     averaging_epoch : bool, default=True
         After training, run one more epoch and load the mean of the weights over its steps.
     n_init : int, default=10
@@ -591,7 +602,7 @@ n_features_in_, feature_names_in_
     Paper protocol (§5.3, Table 13): ``hidden_dims=(500, 500, 2000)``, ``n_embed=10``,
     ``reduction="sum"``, ``max_epochs=150``, ``n_init=20``, Adam ``lr=1e-3`` (authors:
     :math:`\epsilon = 10^{-3}`) with the dataset's :math:`\alpha, \beta, \lambda, B`;
-    AE-CM^p adds autoencoder pretraining (authors: 100 epochs) and ``init="k-means"``.
+    AE-CM^p: ``pretrain_epochs=100, init="k-means"``.
 
     References
     ----------
@@ -684,7 +695,7 @@ n_features_in_, feature_names_in_
                 "orthonormality penalty cannot reach 0 and distorts the clustering. Use "
                 "n_embed >= n_clusters or a small lam.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def _module_kwargs(self) -> dict:
@@ -724,6 +735,41 @@ n_features_in_, feature_names_in_
                 verbose=self.verbose,
             )
         self._init_cm(net, X, seed)
+        if self.pretrain_epochs > 0:
+            self._pretrain_cm(net, X, seed)
+
+    def _pretrain_cm(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
+        """Train the CM alone on the frozen codes with the full CM loss (authors' stage 3).
+
+        After a k-means(++) init the pseudo-inverse encoder gives soft responsibilities; in
+        the joint training the CM reconstruction would then pull every code towards the soft
+        centroid (the centre of the simplex) before the CM sharpens. Training the CM first
+        sharpens it on codes that cannot move.
+        """
+        codes = self._cm_input(net, X)
+        callbacks = [(f"train_{name}", PassthroughScoring(name=f"train_{name}", on_train=True))
+                     for name in CMObjective.term_names]
+        cm_net = ClusteringNet(
+            module=CMHeadNetwork(net.module_.head),
+            criterion=CMObjective,
+            criterion__alpha=_alpha_value(self.alpha),
+            criterion__reduction=self.reduction,
+            optimizer=self.optimizer,
+            lr=self.lr,
+            max_epochs=self.pretrain_epochs,
+            batch_size=min(self.batch_size, len(codes)),
+            iterator_train=BatchIterator,
+            iterator_train__shuffle=True,
+            iterator_train__drop_last=True,
+            iterator_train__generator=make_generator(seed),
+            iterator_valid=BatchIterator,
+            train_split=None,
+            callbacks=callbacks,
+            device=net.device,
+            verbose=int(self.verbose >= 2),
+            **({} if self.verbose >= 2 else {"callbacks__print_log": None}),
+        )
+        cm_net.fit(codes)
 
     def _decode(self, Z: torch.Tensor) -> torch.Tensor:
         return self.net_.module_.autoencoder.decode(Z)

@@ -12,6 +12,7 @@ from skorch.callbacks import Callback
 
 from skdeepclust import AECM, ClusteringModule
 from skdeepclust.losses.cm import cm_selection_score
+from skdeepclust.nn.cm import CMHead
 
 CM_FAST = dict(n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
 AECM_FAST = dict(hidden_dims=(16,), n_embed=5, n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
@@ -42,6 +43,7 @@ class _RecordStart(Callback):
                 x = torch.as_tensor(X)
                 entry["ae_error"] = float(((net.module_.autoencoder(x)[1] - x) ** 2).mean())
                 entry["embedding"] = net.module_.autoencoder.encode(x).numpy()
+                entry["gamma"] = net.module_(x)[0].numpy()
         RECORDED.setdefault("start", []).append(entry)
 
 
@@ -217,20 +219,30 @@ def test_kmeans_init_matches_kmeans(blobs):
 
 
 def test_aecm_pretraining_then_kmeans_on_codes(blobs):
-    X, _ = blobs
+    X, y = blobs
     common = dict(n_clusters=3, init="k-means", random_state=0, callbacks=[_RecordStart()],
                   **AECM_FAST)
     AECM(pretrain_epochs=0, **common).fit(X)
     AECM(pretrain_epochs=20, **common).fit(X)
     without, with_pretraining = RECORDED["start"]
+    # Stage 1: the autoencoder was trained.
     assert with_pretraining["ae_error"] < 0.5 * without["ae_error"]
-    # The CM starts at the k-means centres of the codes after pretraining.
+    # Stage 2: the CM started at the k-means centres of the pretrained codes; stage 3 then
+    # trained it alone on those frozen codes, so at the start of the joint training its
+    # centroids are still near those centres but its responsibilities are sharper than the
+    # pseudo-inverse init gives.
     codes = with_pretraining["embedding"]
     reference = KMeans(3, n_init=10, random_state=0).fit(codes).cluster_centers_
-    dist = np.linalg.norm(
-        with_pretraining["centroids"].numpy()[:, None] - reference[None], axis=2
-    ).min(1)
-    assert dist.max() < 1e-3
+    centroids = with_pretraining["centroids"].numpy()
+    spread = np.linalg.norm(reference - reference.mean(0), axis=1).mean()
+    assert np.linalg.norm(centroids[:, None] - reference[None], axis=2).min(1).max() < spread
+    pinv_head = CMHead(codes.shape[1], 3)
+    pinv_head.set_centroids(reference)
+    with torch.no_grad():
+        pinv_gamma = pinv_head(torch.as_tensor(codes)).numpy()
+    gamma = with_pretraining["gamma"]
+    assert gamma.max(1).mean() > pinv_gamma.max(1).mean() + 0.1
+    assert adjusted_rand_score(y, gamma.argmax(1)) > 0.9
 
 
 def test_sum_and_mean_reductions_are_equivalent_under_sgd(blobs):

@@ -139,14 +139,13 @@ class CMHead(nn.Module):
         self.encoder.bias.zero_()
 
 
-class CMNetwork(nn.Module):
-    """The clustering module on flattened inputs.
+class CMHeadNetwork(nn.Module):
+    """A given :class:`CMHead` with the CM's output layout (trains an AE-CM's CM on fixed codes).
 
     Parameters
     ----------
-    input_shape : tuple of int
-        Shape of one sample (flattened here).
-    n_clusters : int
+    head : CMHead
+        Used as is (not copied), so training this network trains ``head`` in place.
 
     Notes
     -----
@@ -155,14 +154,28 @@ class CMNetwork(nn.Module):
     its responsibilities), index 2 is an ``expand`` view of :math:`U` (no copy).
     """
 
-    def __init__(self, input_shape: tuple[int, ...], n_clusters: int):
+    def __init__(self, head: CMHead):
         super().__init__()
-        self.head = CMHead(math.prod(input_shape), n_clusters)
+        self.head = head
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         gamma = self.head(x.flatten(1))
         centroids = self.head.centroids
         return gamma, gamma, centroids.expand(x.shape[0], -1, -1)
+
+
+class CMNetwork(CMHeadNetwork):
+    """The clustering module on flattened inputs (outputs as :class:`CMHeadNetwork`).
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of one sample (flattened here).
+    n_clusters : int
+    """
+
+    def __init__(self, input_shape: tuple[int, ...], n_clusters: int):
+        super().__init__(CMHead(math.prod(input_shape), n_clusters))
 
 
 class AECMNetwork(nn.Module):
@@ -324,6 +337,7 @@ __all__ = [
     "AECMNetwork",
     "AECMObjective",
     "CMHead",
+    "CMHeadNetwork",
     "CMNetwork",
     "CMObjective",
     "glorot_init_",
