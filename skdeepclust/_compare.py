@@ -18,7 +18,9 @@ from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
 from skdeepclust._aecm import AECM, ClusteringModule
+from skdeepclust._dcn import DCN, ACeDeC
 from skdeepclust._ddc import DDC
+from skdeepclust._dec import DEC, IDEC
 from skdeepclust.ensemble import consensus_vote
 from skdeepclust.metrics import clustering_accuracy
 
@@ -50,7 +52,8 @@ def load_dataset(name: str) -> Dataset:
     ``digits``: 8x8 images with grey levels 0..16, divided by 16 (one global scale, like the
     other image sets; per-pixel min-max scaling inflates rarely used border pixels);
     ``iris``/``wine``/``breast_cancer``: standardised; ``mnist5k``/``fashion_mnist``: images in
-    [0, 1] of shape (n, 1, 28, 28).
+    [0, 1] of shape (n, 1, 28, 28); ``synth25``: ``make_synth25(random_state=0)`` as generated
+    (12 000 x 27, unscaled).
     """
     tabular = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer}
     if name == "digits":
@@ -69,10 +72,15 @@ def load_dataset(name: str) -> Dataset:
 
         bunch = load_fashion_mnist()
         return Dataset(name, bunch.images, bunch.target)
+    if name == "synth25":
+        from skdeepclust.datasets import make_synth25
+
+        X, y = make_synth25(random_state=0)
+        return Dataset(name, X, y)
     raise ValueError(f"Unknown dataset {name!r}; choose from {DATASETS}.")
 
 
-DATASETS = ("digits", "iris", "wine", "breast_cancer", "mnist5k", "fashion_mnist")
+DATASETS = ("digits", "iris", "wine", "breast_cancer", "mnist5k", "fashion_mnist", "synth25")
 
 
 def _gmm(n_clusters: int, seed: int, device: str, data: Dataset) -> BaseEstimator:
@@ -103,6 +111,32 @@ def _aecm(n_clusters: int, seed: int, device: str, data: Dataset) -> BaseEstimat
 METHODS["cm"] = lambda k, seed, device, data: ClusteringModule(k, device=device,
                                                                random_state=seed)
 METHODS["aecm"] = _aecm
+
+
+def _dcn_kwargs(data: Dataset) -> dict:
+    # Small tables: a single-layer linear autoencoder with d = number of features (the ACe/DeC
+    # paper's SYNTH-25 setting); images and wider data the default deep one.
+    n_features = data.X_flat.shape[1]
+    return {"hidden_dims": (), "n_embed": n_features} if n_features <= 50 else {}
+
+
+METHODS["dcn"] = lambda k, seed, device, data: DCN(k, device=device, random_state=seed,
+                                                   **_dcn_kwargs(data))
+METHODS["acedec"] = lambda k, seed, device, data: ACeDeC(k, device=device, random_state=seed,
+                                                         **_dcn_kwargs(data))
+
+
+# DEC family: MLP forms for any data, conv forms (DEC-Conv, DCEC, DEC-Conv-UCO_T as in the UCO
+# paper's Table 5) for images of at least 20x20.
+METHODS["dec"] = lambda k, seed, device, data: DEC(k, device=device, random_state=seed)
+METHODS["idec"] = lambda k, seed, device, data: IDEC(k, device=device, random_state=seed)
+METHODS["dec_conv"] = lambda k, seed, device, data: DEC(k, encoder="cnn", device=device,
+                                                        random_state=seed)
+METHODS["dcec"] = lambda k, seed, device, data: IDEC(k, encoder="cnn", device=device,
+                                                     random_state=seed)
+METHODS["dec_conv_uco_t"] = lambda k, seed, device, data: DEC(
+    k, encoder="cnn", uco_kernel="tensor", lr=1e-4, device=device, random_state=seed
+)
 
 
 def run_comparison(
@@ -188,3 +222,4 @@ def format_table(summary: list[dict]) -> str:
             f"{e['fit_time']:>8.1f}±{e['fit_time_std']:<5.1f}"
         )
     return "\n".join(lines)
+

@@ -114,6 +114,7 @@ def make_blobs_images(
 def make_synth25(
     n_samples: int = 12000,
     n_noise_dims: int = 25,
+    noise_std: float = 4.9,
     random_state: int | np.random.RandomState | None = None,
 ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
     """Generate the SYNTH-25 data: 4 clusters in 2 dimensions hidden among noise.
@@ -121,10 +122,13 @@ def make_synth25(
     As in the SYNTH-25 experiment of ACe/DeC (Miklautz et al., IJCAI 2021): the
     first two columns hold four isotropic Gaussian clusters (unit variance,
     centres at ``(+-5, +-5)``), the remaining ``n_noise_dims`` columns are
-    unimodal Gaussian noise without cluster structure. The noise columns are
-    scaled to the same overall standard deviation as the cluster columns
-    (``sqrt(5**2 + 1)``), so that variance alone does not reveal which columns
-    carry the clusters. Cluster sizes differ by at most one.
+    unimodal Gaussian noise without cluster structure, standard deviation
+    ``noise_std``. The paper does not give the noise variance; the default 4.9
+    (close to the cluster columns' overall 5.1, so variance alone hardly
+    reveals which columns carry the clusters) is calibrated to the paper's
+    k-means result: KMeans with ``n_init=1`` reaches NMI 0.88 +- 0.15 over 20
+    seeds (paper: 0.90 +- 0.16). The step is steep: 4.5 gives 0.99, 5.1 gives
+    0.60. Cluster sizes differ by at most one.
 
     Parameters
     ----------
@@ -132,6 +136,8 @@ def make_synth25(
         Number of samples; at least 4.
     n_noise_dims : int, default=25
         Number of noise columns.
+    noise_std : float, default=4.9
+        Standard deviation of the noise columns.
     random_state : int, RandomState instance or None, default=None
         Seed or generator for reproducible output.
 
@@ -156,13 +162,16 @@ def make_synth25(
     """
     n_samples = _check_int("n_samples", n_samples, _SYNTH25_N_CLUSTERS)
     n_noise_dims = _check_int("n_noise_dims", n_noise_dims, 0)
+    if isinstance(noise_std, bool) or not isinstance(noise_std, (int, float, np.number)):
+        raise TypeError(f"noise_std must be a real number; got {type(noise_std).__name__}.")
+    if not np.isfinite(noise_std) or noise_std < 0:
+        raise ValueError(f"noise_std must be finite and >= 0; got {noise_std}.")
     rng = check_random_state(random_state)
 
     c = _SYNTH25_OFFSET
     centers = np.array([[-c, -c], [-c, c], [c, -c], [c, c]])
     y = _balanced_labels(n_samples, _SYNTH25_N_CLUSTERS, rng)
     cluster_part = centers[y] + rng.standard_normal((n_samples, 2))
-    noise_scale = np.sqrt(c**2 + 1.0)
-    noise_part = noise_scale * rng.standard_normal((n_samples, n_noise_dims))
+    noise_part = noise_std * rng.standard_normal((n_samples, n_noise_dims))
     X = np.hstack([cluster_part, noise_part]).astype(np.float32)
     return X, y

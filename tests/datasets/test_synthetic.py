@@ -99,6 +99,16 @@ def test_synth25_noise_is_scaled_like_cluster_dims() -> None:
     stds = X.std(axis=0)
     assert np.all(stds[2:] > 0.8 * stds[:2].min())
     assert np.all(stds[2:] < 1.2 * stds[:2].max())
+    X, _ = make_synth25(n_samples=4000, noise_std=1.0, random_state=0)
+    np.testing.assert_allclose(X[:, 2:].std(axis=0), 1.0, atol=0.05)
+
+
+@pytest.mark.parametrize("noise_std", [-1.0, float("nan")])
+def test_synth25_bad_noise_std(noise_std) -> None:
+    with pytest.raises(ValueError, match="noise_std"):
+        make_synth25(n_samples=10, noise_std=noise_std)
+    with pytest.raises(TypeError, match="noise_std"):
+        make_synth25(n_samples=10, noise_std="1")
 
 
 def test_synth25_custom_noise_dims() -> None:

@@ -1,0 +1,615 @@
+r"""DEC and IDEC, with their convolutional forms (DEC-Conv, DCEC) and companion objectives."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
+from skorch.callbacks import Callback
+
+from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer
+from skdeepclust._net import BatchIterator, ClusteringNet
+from skdeepclust._pretrain import pretrain_autoencoder
+from skdeepclust.losses.dec import dec_kl, target_distribution
+from skdeepclust.losses.uco import UCO_WEIGHTINGS
+from skdeepclust.nn.dec import DEC_ENCODERS, DECNetwork, DECObjective, DECTargets
+from skdeepclust.nn.encoders import count_blocks
+from skdeepclust.nn.objectives import UCO_KERNELS
+from skdeepclust.utils._validation import check_int, check_option, check_real
+
+#: Restarts of the k-means that initialises the centres in the embedding (DEC code: 20).
+KMEANS_N_INIT = 20
+
+
+class TargetBatchIterator(BatchIterator):
+    """:class:`~skdeepclust._net.BatchIterator` that also hands each batch's target rows to the
+    objective.
+
+    The rows of :math:`P` are permuted with the same permutation as the data, and
+    ``targets.batch`` is set to the rows of the batch just before the batch is yielded (skorch
+    trains on a batch before it asks for the next one). Without a target table it behaves like
+    the plain iterator.
+
+    Parameters
+    ----------
+    dataset, batch_size, shuffle, drop_last, generator
+        As in :class:`~skdeepclust._net.BatchIterator`.
+    targets : DECTargets or None
+        Shared with :class:`~skdeepclust.nn.dec.DECObjective`.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False, drop_last=False, generator=None,
+                 targets: DECTargets | None = None):
+        super().__init__(dataset, batch_size, shuffle, drop_last, generator)
+        self.targets = targets
+
+    def __iter__(self):
+        targets = self.targets
+        if targets is None or targets.full is None:
+            yield from super().__iter__()
+            return
+        X, P = self.dataset.X, targets.full
+        if len(P) != len(X):
+            raise RuntimeError(f"{len(P)} target rows for {len(X)} training samples.")
+        if self.shuffle:
+            order = torch.randperm(len(X), generator=self.generator)
+            X, P = X[order.to(X.device)], P[order.to(P.device)]
+        for start, stop in self._bounds():
+            targets.batch = P[start:stop]
+            yield X[start:stop], None
+        targets.batch = None
+
+
+class TargetDistributionUpdate(Callback):
+    r"""Recomputes DEC's target distribution every ``update_interval`` epochs and stops on ``tol``.
+
+    At the start of training and after every ``update_interval``-th epoch: predict the soft
+    assignments :math:`Q` of all training data (eval mode), count the fraction of hard labels
+    that changed since the previous update, and either stop (fraction < ``tol``; history key
+    ``converged``) or store the new target :math:`P` (computed in float64 from the whole data
+    set) for the next epochs. The fraction is logged as ``label_change`` on update epochs.
+    Stopping raises ``KeyboardInterrupt`` in ``on_epoch_end`` after the epoch's losses are
+    recorded, the way skorch's ``EarlyStopping`` stops.
+
+    Parameters
+    ----------
+    update_interval : int, default=1
+        Epochs between target updates.
+    tol : float, default=1e-3
+        Stop when fewer than this fraction of labels changed between two updates; 0 never stops.
+    """
+
+    def __init__(self, update_interval: int = 1, tol: float = 1e-3):
+        self.update_interval = update_interval
+        self.tol = tol
+
+    def initialize(self):
+        self.X_ = None
+        self.labels_ = None
+        return self
+
+    def _update(self, net: ClusteringNet) -> float:
+        """Store the target of the current network; return the fraction of changed labels."""
+        q = torch.cat([
+            out[0] for out in net.iter_outputs(self.X_, (0,), INFERENCE_BATCH_SIZE)
+        ]).double()
+        labels = q.argmax(dim=1).numpy()
+        changed = 1.0 if self.labels_ is None else float(np.mean(labels != self.labels_))
+        self.labels_ = labels
+        net.criterion_.targets.full = target_distribution(q).float().to(net.device)
+        return changed
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self.initialize()
+        self.X_ = X
+        self._update(net)
+
+    def on_epoch_end(self, net, **kwargs):
+        epoch = len(net.history)
+        if epoch % self.update_interval:
+            return
+        changed = self._update(net)
+        net.history.record("label_change", changed)
+        if changed < self.tol:
+            net.history.record("converged", True)
+            raise KeyboardInterrupt
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        # Nothing of the training data stays on the fitted net.
+        net.criterion_.targets.clear()
+        self.initialize()
+
+
+class DEC(BaseDeepClusterer):
+    r"""Deep Embedded Clustering (Xie et al., 2016), with its convolutional form and UCO.
+
+    An autoencoder is pretrained end to end (optionally denoising), k-means on the embeddings
+    :math:`z_i` gives the initial centres :math:`\mu_j`, then encoder and centres are trained to
+    minimise :math:`\mathrm{KL}(P\,\|\,Q)` between the Student-t soft assignments
+
+    .. math::
+        q_{ij} = \frac{(1 + \|z_i - \mu_j\|^2)^{-1}}{\sum_l (1 + \|z_i - \mu_l\|^2)^{-1}}
+
+    (:math:`\alpha = 1`) and the sharpened target
+    :math:`p_{ij} \propto q_{ij}^2 / f_j`, :math:`f_j = \sum_i q_{ij}`, computed from all the
+    training data and held fixed for ``update_interval`` epochs. Training stops when fewer
+    than ``tol`` of the labels changed between two target updates.
+
+    ``encoder="cnn"`` gives DEC-Conv (the UCO paper's convolutional DEC); ``uco_kernel`` adds
+    the companion objectives of the UCO paper (DEC-UCO_N, DEC-UCO_T). :class:`IDEC` keeps the
+    reconstruction loss (IDEC; with ``encoder="cnn"``, DCEC).
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    encoder : {"auto", "mlp", "cnn"}, default="auto"
+        ``"mlp"``: ``d - hidden_dims - n_embed`` with a mirrored decoder (the DEC network);
+        ``"cnn"``: the small CNN of the DDC-UCO code with a linear ``n_embed`` bottleneck and a
+        transposed-CNN decoder, for images of at least 20x20. ``"auto"`` picks ``"cnn"`` for
+        samples of shape (C, H, W) and ``"mlp"`` otherwise.
+    hidden_dims : tuple of int, default=(500, 500, 2000)
+        Hidden widths of the MLP encoder (the decoder mirrors them).
+    n_embed : int, default=10
+        Dimension of the embedding the clusters live in.
+    pretrain_epochs : int, default=100
+        Epochs of end-to-end autoencoder pretraining (mean squared error) per restart, through
+        the package's shared pretraining; 0 skips it (k-means then runs on the embedding of the
+        randomly initialised encoder).
+    pretrain_lr : float, default=1e-3
+        Learning rate of the pretraining (with ``optimizer`` and ``batch_size``).
+    pretrain_noise : float, default=0.0
+        Standard deviation of Gaussian input noise during pretraining (denoising autoencoder);
+        0 disables it.
+    update_interval : int, default=1
+        Epochs (full passes over the data) between two updates of the target distribution.
+        The DEC code counts mini-batches (140 on MNIST, about half an epoch); the UCO code
+        counts epochs (140).
+    tol : float, default=1e-3
+        Stop when fewer than this fraction of labels changed between two target updates
+        (the DEC code's 0.1 %). 0 trains for ``max_epochs``.
+    uco_kernel : {None, "naive", "tensor"}, default=None
+        Adds an unsupervised companion objective on every encoder block, with the Student-t
+        assignments :math:`Q` as assignment matrix, as for :class:`~skdeepclust.DDC`: the
+        Gaussian kernel on the flattened block output (``"naive"``, DEC-UCO_N) or the
+        structure-exploiting tensor kernel (``"tensor"``, DEC-UCO_T). The MLP encoder has one
+        block per hidden layer, the CNN two.
+    uco_weight : float, default=0.01
+        Weight :math:`\lambda` of the companion objectives.
+    uco_weighting : {"constant", "linear", "exponential"}, default="constant"
+        Relative block weights :math:`\omega(b)`.
+    rel_sigma : float, default=0.15
+        Kernel width factor of the companion objectives.
+    n_init : int, default=5
+        Number of restarts (each with its own pretraining); the one with the lowest
+        selection criterion is kept (see Notes).
+    max_epochs : int, default=100
+        Maximum clustering epochs per restart, after pretraining.
+    batch_size : int, default=256
+        Mini-batch size for pretraining and clustering (clamped to the number of samples;
+        the last incomplete batch of an epoch is dropped).
+    lr : float, default=1e-3
+        Learning rate of the clustering phase (the UCO paper's DEC protocol; its UCO variants
+        use 1e-4).
+    optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
+        Used for pretraining and clustering.
+    clip_grad_norm : float or None, default=10.0
+        Maximum global gradient norm; None disables clipping.
+    input_shape : tuple of int or None, default=None
+        Shape of one sample when ``X`` is passed flat, e.g. ``(1, 28, 28)``.
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks for the clustering phase, copied for each restart.
+    device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
+        ``"auto"`` uses CUDA when available.
+    n_jobs : int or None, default=None
+        Restarts to run in parallel through joblib (None means 1).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the restarts (network init, batches, k-means). Same value and same device give
+        the same labels.
+    verbose : int, default=0
+        0: silent; 1: a progress bar over restarts; 2: also skorch's per-epoch tables.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,)
+        Cluster of each training sample, the argmax of :math:`Q` (equal to ``predict(X)``; no
+        final re-clustering).
+    cluster_centers_ : ndarray of shape (n_clusters, n_embed)
+        The centres :math:`\mu_j` in the embedding space (the space of ``transform``).
+    n_clusters_used_ : int
+        Number of distinct labels in ``labels_``. DEC can empty clusters; when fewer than
+        ``n_clusters`` are used a ``UserWarning`` is raised. Labels are never renumbered, so
+        empty clusters show up as unused ids.
+    converged_ : bool
+        Whether the selected restart stopped on ``tol`` (else a ``ConvergenceWarning`` is
+        raised when ``tol > 0``).
+    net_ : skdeepclust._net.ClusteringNet
+        The skorch net of the selected restart; its history has ``train_kl`` (and the other
+        terms), ``label_change`` on target-update epochs and ``converged``.
+    restart_scores_ : ndarray of shape (n_init,)
+        Selection criterion of each restart; lower is better.
+    restart_labels_ : ndarray of shape (n_init, n_samples)
+        Labels each restart gives the training data.
+    best_restart_ : int
+        Index of the selected restart.
+    n_iter_ : int
+        Clustering epochs run by the selected restart (pretraining not counted).
+    input_shape_ : tuple of int
+        Shape of one sample.
+    n_features_in_ : int
+        Number of (flattened) input features.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Input column names, when ``X`` had string column names.
+
+    Notes
+    -----
+    **Selection.** Restarts are ranked by the method's loss on all the training data in
+    inference mode, with a fresh target: :math:`\mathrm{KL}(P(Q)\,\|\,Q)` averaged over the
+    samples (plus the weighted reconstruction error for IDEC), computed in float64. It does
+    not depend on the batch size. The companion objectives are not part of it. ``score`` is
+    its negative. A restart whose clusters collapsed can score well (a one-hot :math:`Q` is its
+    own target), so check ``n_clusters_used_``.
+
+    **Differences from the authors' code.** Updates are counted in epochs, not mini-batches;
+    batches are shuffled (the Keras code iterates in a fixed order); the optimiser is Adam
+    (DEC's code uses SGD with momentum for the clustering phase) with gradient clipping at 10
+    (the UCO code); the KL uses exact :math:`0 \log 0 = 0` instead of clipping both
+    distributions at :math:`10^{-7}`. Pretraining is end to end (as in the DEC Keras code),
+    not the paper's greedy layer-wise denoising pretraining.
+
+    ``transform`` returns the embedding :math:`z` (not distances to the centres as in KMeans;
+    use ``pairwise_distances(model.transform(X), model.cluster_centers_)`` for those).
+
+    References
+    ----------
+    J. Xie, R. Girshick and A. Farhadi, "Unsupervised deep embedding for clustering analysis",
+    ICML 2016. D. J. Trosten, R. Jenssen and M. C. Kampffmeyer, "Reducing objective function
+    mismatch in deep clustering with the unsupervised companion objective", 2021.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.preprocessing import MinMaxScaler
+    >>> from skdeepclust import DEC
+    >>> X = MinMaxScaler().fit_transform(load_digits().data)
+    >>> model = DEC(n_clusters=10, hidden_dims=(64,), n_init=1, pretrain_epochs=2,
+    ...             max_epochs=2, tol=0.0, random_state=0).fit(X)
+    >>> model.cluster_centers_.shape, model.transform(X).shape
+    ((10, 10), (1797, 10))
+    """
+
+    _module_class = DECNetwork
+    _objective_class = DECObjective
+    #: DEC stops on ``tol``; the best-epoch restore of the other methods does not apply (the
+    #: KL to a moving target is not comparable across target updates).
+    patience = None
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        encoder: str = "auto",
+        hidden_dims: tuple[int, ...] = (500, 500, 2000),
+        n_embed: int = 10,
+        pretrain_epochs: int = 100,
+        pretrain_lr: float = 1e-3,
+        pretrain_noise: float = 0.0,
+        update_interval: int = 1,
+        tol: float = 1e-3,
+        uco_kernel: str | None = None,
+        uco_weight: float = 0.01,
+        uco_weighting: str = "constant",
+        rel_sigma: float = 0.15,
+        n_init: int = 5,
+        max_epochs: int = 100,
+        batch_size: int = 256,
+        lr: float = 1e-3,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        clip_grad_norm: float | None = 10.0,
+        input_shape: tuple[int, ...] | None = None,
+        callbacks: list | None = None,
+        device: str = "auto",
+        n_jobs: int | None = None,
+        random_state=None,
+        verbose: int = 0,
+    ):
+        self.n_clusters = n_clusters
+        self.encoder = encoder
+        self.hidden_dims = hidden_dims
+        self.n_embed = n_embed
+        self.pretrain_epochs = pretrain_epochs
+        self.pretrain_lr = pretrain_lr
+        self.pretrain_noise = pretrain_noise
+        self.update_interval = update_interval
+        self.tol = tol
+        self.uco_kernel = uco_kernel
+        self.uco_weight = uco_weight
+        self.uco_weighting = uco_weighting
+        self.rel_sigma = rel_sigma
+        self.n_init = n_init
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.clip_grad_norm = clip_grad_norm
+        self.input_shape = input_shape
+        self.callbacks = callbacks
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ------------------------------------------------------------- parameters
+
+    def _check_params(self, n_samples: int) -> None:
+        super()._check_params(n_samples)
+        check_option("encoder", self.encoder, ("auto", *DEC_ENCODERS))
+        if isinstance(self.hidden_dims, (str, bytes)) or not hasattr(self.hidden_dims, "__iter__"):
+            raise TypeError(f"hidden_dims must be a tuple of ints; got {self.hidden_dims!r}.")
+        for width in self.hidden_dims:
+            check_int("hidden_dims entries", width, 1)
+        check_int("n_embed", self.n_embed, 1)
+        check_int("pretrain_epochs", self.pretrain_epochs, 0)
+        check_real("pretrain_lr", self.pretrain_lr, 0.0)
+        check_real("pretrain_noise", self.pretrain_noise, 0.0, strict=False)
+        check_int("update_interval", self.update_interval, 1)
+        check_real("tol", self.tol, 0.0, strict=False)
+        check_option("uco_kernel", self.uco_kernel, (None, *UCO_KERNELS))
+        check_real("uco_weight", self.uco_weight, 0.0, strict=False)
+        check_option("uco_weighting", self.uco_weighting, UCO_WEIGHTINGS)
+        check_real("rel_sigma", self.rel_sigma, 0.0)
+
+    def _encoder_name(self) -> str:
+        if self.encoder != "auto":
+            return self.encoder
+        return "cnn" if len(self.input_shape_) == 3 else "mlp"
+
+    def _reconstruction_weight(self) -> float:
+        """Weight of the mean squared reconstruction error in the clustering loss."""
+        return 0.0
+
+    def _module_kwargs(self) -> dict:
+        return {
+            "input_shape": self.input_shape_,
+            "n_clusters": self.n_clusters,
+            "encoder": self._encoder_name(),
+            "hidden_dims": tuple(self.hidden_dims),
+            "n_embed": self.n_embed,
+            "reconstruct": self._reconstruction_weight() > 0,
+        }
+
+    def _objective_kwargs(self) -> dict:
+        return {
+            "n_blocks": count_blocks(self._encoder_name(), tuple(self.hidden_dims)),
+            "reconstruction_weight": self._reconstruction_weight(),
+            "uco_kernel": self.uco_kernel,
+            "uco_weight": float(self.uco_weight),
+            "uco_weighting": self.uco_weighting,
+            "rel_sigma": float(self.rel_sigma),
+        }
+
+    # --------------------------------------------------------------- training
+
+    def _callbacks(self) -> list[tuple[str, Callback]]:
+        callbacks = [item for item in super()._callbacks() if item[0] != "best_weights"]
+        update = TargetDistributionUpdate(self.update_interval, float(self.tol))
+        return [("target_distribution", update), *callbacks]
+
+    def _build_net(self, X: np.ndarray, seed: int, device: str) -> ClusteringNet:
+        net = super()._build_net(X, seed, device)
+        targets = DECTargets()
+        net.set_params(
+            iterator_train=TargetBatchIterator,
+            iterator_train__targets=targets,
+            criterion__targets=targets,
+        )
+        return net
+
+    def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
+        """Pretrain the autoencoder, then put the centres at k-means centres of the embedding."""
+        if self.pretrain_epochs > 0:
+            pretrain_autoencoder(
+                net.module_.autoencoder,
+                X,
+                epochs=self.pretrain_epochs,
+                batch_size=self.batch_size,
+                lr=self.pretrain_lr,
+                seed=seed,
+                device=str(net.device),
+                optimizer=self.optimizer,
+                reduction="mean",
+                noise=float(self.pretrain_noise),
+                clip_grad_norm=self.clip_grad_norm,
+                verbose=self.verbose,
+            )
+        embedding = torch.cat(
+            [out[0] for out in net.iter_outputs(X, (1,), INFERENCE_BATCH_SIZE)]
+        ).numpy()
+        kmeans = KMeans(self.n_clusters, n_init=KMEANS_N_INIT, random_state=seed)
+        with warnings.catch_warnings():
+            # Duplicate embeddings can give fewer distinct centres than clusters; DEC then
+            # starts from them anyway.
+            warnings.simplefilter("ignore", category=ConvergenceWarning)
+            kmeans.fit(embedding)
+        net.module_.set_centers(kmeans.cluster_centers_)
+
+    def _selection_score(self, net: ClusteringNet, X: np.ndarray) -> float:
+        r"""Mean :math:`\mathrm{KL}(P(Q)\,\|\,Q)` over all of ``X`` (+ weighted reconstruction).
+
+        Computed in float64 in inference mode, with the target recomputed from ``X``'s own
+        assignments; independent of the batch size. Lower is better.
+        """
+        weight = self._reconstruction_weight()
+        index = 2 + net.criterion_.n_blocks
+        indices = (0, index) if weight > 0 else (0,)
+        q_parts, squared_error = [], 0.0
+        start = 0
+        for out in net.iter_outputs(X, indices, INFERENCE_BATCH_SIZE):
+            q_parts.append(out[0].double())
+            if weight > 0:
+                batch = torch.as_tensor(X[start : start + len(out[1])]).double()
+                squared_error += float(((batch - out[1].double()) ** 2).sum())
+            start += len(out[0])
+        q = torch.cat(q_parts)
+        score = float(dec_kl(target_distribution(q), q))
+        return score + weight * squared_error / X.size
+
+    def fit(self, X, y=None):
+        """Pretrain, initialise and train ``n_init`` networks; keep the best by the criterion.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+            Training data. Images may be passed as (n_samples, C, H, W).
+        y : Ignored
+            Not used, present for API consistency.
+
+        Returns
+        -------
+        self : object
+            Fitted estimator.
+        """
+        super().fit(X, y)
+        self.cluster_centers_ = self.net_.module_.centers.detach().cpu().numpy().copy()
+        self.n_clusters_used_ = int(len(np.unique(self.labels_)))
+        self.converged_ = bool(self.net_.history[-1].get("converged", False))
+        if self.n_clusters_used_ < self.n_clusters:
+            warnings.warn(
+                f"{type(self).__name__} assigned the training data to {self.n_clusters_used_} "
+                f"of n_clusters={self.n_clusters} clusters; the others are empty (their ids "
+                "do not occur in labels_).",
+                UserWarning,
+                stacklevel=2,
+            )
+        if not self.converged_ and self.tol > 0:
+            warnings.warn(
+                f"{type(self).__name__} did not converge: more than tol={self.tol} of the "
+                f"labels still changed between target updates after max_epochs="
+                f"{self.max_epochs}. Increase max_epochs or tol.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+
+class IDEC(DEC):
+    r"""Improved DEC (Guo et al., 2017): DEC that keeps training the decoder.
+
+    The clustering loss keeps the autoencoder's reconstruction error to preserve the local
+    structure of the embedding. The paper writes :math:`L = L_r + \gamma L_c` with
+    :math:`\gamma = 0.1`; this class minimises the same objective up to a constant factor,
+
+    .. math:: L = \mathrm{KL}(P\,\|\,Q) + \frac{1}{\gamma}\,\mathrm{MSE}(x, \hat x),
+
+    as the UCO code does (``KL + 10 MSE``), so that ``lr`` and gradient clipping act on the
+    clustering term as in :class:`DEC`. With ``encoder="cnn"`` this is DCEC (the UCO paper's
+    ICDEC network: the small CNN, not DCEC's strided convolutional autoencoder). History keys:
+    ``train_kl``, ``train_reconstruction`` (already multiplied by :math:`1/\gamma`).
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+    gamma : float, default=0.1
+        Weight of the clustering loss relative to the reconstruction loss (> 0).
+    encoder, hidden_dims, n_embed, pretrain_epochs, pretrain_lr, pretrain_noise, \
+update_interval, tol, uco_kernel, uco_weight, uco_weighting, rel_sigma, n_init, max_epochs, \
+batch_size, lr, optimizer, clip_grad_norm, input_shape, callbacks, device, n_jobs, \
+random_state, verbose
+        As in :class:`DEC`.
+
+    Attributes
+    ----------
+    labels_, cluster_centers_, n_clusters_used_, converged_, net_, restart_scores_, \
+restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_names_in_
+        As in :class:`DEC`; the selection criterion adds :math:`\frac{1}{\gamma}` times the
+        mean squared reconstruction error over the training data.
+
+    References
+    ----------
+    X. Guo, L. Gao, X. Liu and J. Yin, "Improved deep embedded clustering with local structure
+    preservation", IJCAI 2017. X. Guo, X. Liu, E. Zhu and J. Yin, "Deep clustering with
+    convolutional autoencoders", ICONIP 2017.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdeepclust import IDEC
+    >>> X = StandardScaler().fit_transform(load_iris().data)
+    >>> model = IDEC(n_clusters=3, hidden_dims=(16,), n_embed=3, n_init=1, pretrain_epochs=5,
+    ...              max_epochs=5, batch_size=32, tol=0.0, random_state=0).fit(X)
+    >>> [key for key in ("train_kl", "train_reconstruction") if key in model.net_.history[-1]]
+    ['train_kl', 'train_reconstruction']
+    """
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        *,
+        gamma: float = 0.1,
+        encoder: str = "auto",
+        hidden_dims: tuple[int, ...] = (500, 500, 2000),
+        n_embed: int = 10,
+        pretrain_epochs: int = 100,
+        pretrain_lr: float = 1e-3,
+        pretrain_noise: float = 0.0,
+        update_interval: int = 1,
+        tol: float = 1e-3,
+        uco_kernel: str | None = None,
+        uco_weight: float = 0.01,
+        uco_weighting: str = "constant",
+        rel_sigma: float = 0.15,
+        n_init: int = 5,
+        max_epochs: int = 100,
+        batch_size: int = 256,
+        lr: float = 1e-3,
+        optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+        clip_grad_norm: float | None = 10.0,
+        input_shape: tuple[int, ...] | None = None,
+        callbacks: list | None = None,
+        device: str = "auto",
+        n_jobs: int | None = None,
+        random_state=None,
+        verbose: int = 0,
+    ):
+        super().__init__(
+            n_clusters,
+            encoder=encoder,
+            hidden_dims=hidden_dims,
+            n_embed=n_embed,
+            pretrain_epochs=pretrain_epochs,
+            pretrain_lr=pretrain_lr,
+            pretrain_noise=pretrain_noise,
+            update_interval=update_interval,
+            tol=tol,
+            uco_kernel=uco_kernel,
+            uco_weight=uco_weight,
+            uco_weighting=uco_weighting,
+            rel_sigma=rel_sigma,
+            n_init=n_init,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            clip_grad_norm=clip_grad_norm,
+            input_shape=input_shape,
+            callbacks=callbacks,
+            device=device,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.gamma = gamma
+
+    def _check_params(self, n_samples: int) -> None:
+        super()._check_params(n_samples)
+        check_real("gamma", self.gamma, 0.0)
+
+    def _reconstruction_weight(self) -> float:
+        return 1.0 / float(self.gamma)
+
+
+__all__ = ["DEC", "IDEC", "TargetBatchIterator", "TargetDistributionUpdate"]

@@ -1,0 +1,315 @@
+"""DEC and IDEC through their public API."""
+
+import io
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score
+from skorch.callbacks import Callback
+
+from skdeepclust._dec import DEC, IDEC, TargetBatchIterator
+from skdeepclust._net import TensorDataset
+from skdeepclust.datasets import make_blobs_images
+from skdeepclust.losses.dec import student_t_assignments
+from skdeepclust.nn.dec import DECTargets
+from skdeepclust.utils._random import make_generator
+
+#: A fit in a fraction of a second: tiny MLP, few epochs, no tolerance stop.
+FAST = dict(hidden_dims=(16,), n_embed=3, n_init=1, pretrain_epochs=10, max_epochs=5,
+            batch_size=32, tol=0.0)
+
+#: Filled by the recording callback below (callbacks are cloned per restart).
+RECORDED: list = []
+
+
+class _RecordStart(Callback):
+    """Stores the centres and the embedding of all data when the clustering phase begins."""
+
+    def on_train_begin(self, net, X=None, **kwargs):
+        net.module_.eval()
+        with torch.no_grad():
+            z = net.module_(torch.as_tensor(X))[1].numpy()
+        RECORDED.append({"centers": net.module_.centers.detach().numpy().copy(), "z": z})
+
+
+@pytest.fixture(autouse=True)
+def _clear_records():
+    RECORDED.clear()
+    yield
+    RECORDED.clear()
+
+
+@pytest.mark.parametrize("cls", [DEC, IDEC])
+def test_outputs_shapes_and_consistency(blobs, cls):
+    X, _ = blobs
+    model = cls(n_clusters=3, random_state=0, **FAST).fit(X)
+    np.testing.assert_array_equal(model.labels_, model.predict(X))
+    assert model.labels_.dtype == np.int64
+    proba = model.predict_proba(X)
+    assert proba.shape == (150, 3)
+    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(proba.argmax(1), model.labels_)
+    Z = model.transform(X)
+    assert Z.shape == (150, 3)
+    assert model.cluster_centers_.shape == (3, 3)
+    # predict_proba is the Student-t assignment of the embedding to cluster_centers_.
+    expected = student_t_assignments(torch.as_tensor(Z), torch.as_tensor(model.cluster_centers_))
+    np.testing.assert_allclose(proba, expected.numpy(), rtol=1e-5, atol=1e-6)
+    assert model.n_clusters_used_ == len(np.unique(model.labels_))
+    assert model.n_iter_ == FAST["max_epochs"]
+    assert not model.converged_
+
+
+@pytest.mark.parametrize("cls", [DEC, IDEC])
+def test_separates_blobs(blobs, cls):
+    X, y = blobs
+    model = cls(n_clusters=3, random_state=0, **{**FAST, "pretrain_epochs": 30}).fit(X)
+    assert adjusted_rand_score(y, model.labels_) > 0.9
+    assert model.n_clusters_used_ == 3
+
+
+def test_centres_start_at_kmeans_of_pretrained_embedding(blobs):
+    X, _ = blobs
+    DEC(n_clusters=3, callbacks=[_RecordStart()], random_state=0, **FAST).fit(X)
+    (start,) = RECORDED
+    centers, z = start["centers"], start["z"]
+    # A converged k-means: each centre is the mean of the embeddings nearest to it, and the
+    # inertia is as low as a fresh KMeans finds.
+    nearest = ((z[:, None] - centers[None]) ** 2).sum(-1).argmin(1)
+    for j in range(3):
+        np.testing.assert_allclose(centers[j], z[nearest == j].mean(0), rtol=1e-4, atol=1e-4)
+    inertia = ((z - centers[nearest]) ** 2).sum()
+    assert inertia <= KMeans(3, n_init=20, random_state=0).fit(z).inertia_ * (1 + 1e-4)
+
+
+def test_pretraining_trains_the_autoencoder(blobs):
+    X, _ = blobs
+    errors = []
+    for epochs in (0, 30):
+        model = IDEC(n_clusters=3, random_state=0, **{**FAST, "pretrain_epochs": epochs,
+                                                     "max_epochs": 1})
+        model.fit(X)
+        errors.append(model.net_.history[0, "train_reconstruction"])
+    assert errors[1] < errors[0]
+    # Denoising pretraining runs and gives a different network.
+    noisy = DEC(n_clusters=3, pretrain_noise=0.5, random_state=0, **FAST).fit(X)
+    plain = DEC(n_clusters=3, random_state=0, **FAST).fit(X)
+    assert not np.allclose(noisy.transform(X), plain.transform(X))
+
+
+def test_target_updates_every_interval_epochs(blobs):
+    X, _ = blobs
+    model = DEC(n_clusters=3, update_interval=2, random_state=0, **{**FAST, "max_epochs": 5})
+    history = model.fit(X).net_.history
+    updated = [row["epoch"] for row in history if "label_change" in row]
+    assert updated == [2, 4]
+
+
+def test_tol_stops_training(blobs):
+    X, _ = blobs
+    # tol=1: any update with fewer than 100 % changed labels stops.
+    model = DEC(n_clusters=3, random_state=0, **{**FAST, "tol": 1.0, "max_epochs": 20,
+                                                 "update_interval": 3})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X)
+    assert model.n_iter_ == 3
+    assert model.converged_
+    assert model.net_.history[-1, "converged"]
+    assert "train_loss" in model.net_.history[-1]
+
+
+def test_no_convergence_warns(blobs):
+    X, _ = blobs
+    model = DEC(n_clusters=3, random_state=0, **{**FAST, "tol": 1e-3, "update_interval": 10})
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        model.fit(X)
+    assert not model.converged_
+
+
+def test_fewer_clusters_used_warns():
+    # Two distinct points and three clusters: one cluster must stay empty.
+    X = np.repeat(np.array([[0.0, 0.0], [5.0, 5.0]], dtype=np.float32), 20, axis=0)
+    model = DEC(n_clusters=3, random_state=0, **{**FAST, "pretrain_epochs": 2, "max_epochs": 2})
+    with pytest.warns(UserWarning, match="to 2 of n_clusters=3 clusters"):
+        model.fit(X)
+    assert model.n_clusters_used_ == 2
+    assert model.predict_proba(X).shape == (40, 3)
+
+
+def test_idec_logs_reconstruction_term(blobs):
+    X, _ = blobs
+    model = IDEC(n_clusters=3, gamma=0.5, random_state=0, **FAST).fit(X)
+    history = model.net_.history
+    assert len(history[:, "train_reconstruction"]) == FAST["max_epochs"]
+    total = np.array(history[:, "train_loss"])
+    parts = np.array(history[:, "train_kl"]) + np.array(history[:, "train_reconstruction"])
+    np.testing.assert_allclose(total, parts, rtol=1e-5)
+    # DEC has no reconstruction term in its clustering loss.
+    dec_history = DEC(n_clusters=3, random_state=0, **FAST).fit(X).net_.history
+    assert "train_reconstruction" not in dec_history[-1]
+
+
+def test_selection_and_score(blobs):
+    X, _ = blobs
+    model = IDEC(n_clusters=3, random_state=0, **{**FAST, "n_init": 3}).fit(X)
+    assert model.restart_scores_.shape == (3,)
+    assert model.best_restart_ == int(np.argmin(model.restart_scores_))
+    assert model.score(X) == pytest.approx(-model.restart_scores_[model.best_restart_], rel=1e-6)
+    assert model.restart_labels_.shape == (3, 150)
+
+
+def test_same_random_state_same_labels(blobs):
+    X, _ = blobs
+    params = {**FAST, "n_init": 2, "uco_kernel": "naive"}
+    first = DEC(n_clusters=3, random_state=5, **params).fit(X)
+    second = DEC(n_clusters=3, random_state=5, **params).fit(X)
+    np.testing.assert_array_equal(first.labels_, second.labels_)
+    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
+    np.testing.assert_array_equal(first.restart_scores_, second.restart_scores_)
+
+
+def test_fit_leaves_global_rng_alone(blobs):
+    X, _ = blobs
+    state = torch.get_rng_state()
+    np_state = np.random.get_state()[1].copy()  # noqa: NPY002 (the legacy global RNG is checked)
+    DEC(n_clusters=3, random_state=0, pretrain_noise=0.1, **FAST).fit(X).predict(X)
+    assert torch.equal(state, torch.get_rng_state())
+    np.testing.assert_array_equal(np_state, np.random.get_state()[1])  # noqa: NPY002
+
+
+def test_uco_terms_in_history_on_mlp(blobs):
+    X, _ = blobs
+    model = DEC(n_clusters=3, uco_kernel="naive", random_state=0,
+                **{**FAST, "hidden_dims": (16, 8)}).fit(X)
+    history = model.net_.history
+    total = np.array(history[:, "train_loss"])
+    names = ("kl", "uco_0", "uco_1")
+    np.testing.assert_allclose(total, sum(np.array(history[:, f"train_{n}"]) for n in names),
+                               rtol=1e-5)
+    assert all(0 <= v <= 0.01 for v in history[:, "train_uco_1"])
+
+
+@pytest.mark.parametrize("cls, uco_kernel", [(DEC, None), (IDEC, "tensor")])
+def test_conv_forms_on_images(cls, uco_kernel):
+    X, y = make_blobs_images(n_samples=60, n_clusters=2, image_shape=(1, 20, 20),
+                             random_state=0)
+    model = cls(n_clusters=2, uco_kernel=uco_kernel, n_embed=4, n_init=1, pretrain_epochs=3,
+                max_epochs=2, batch_size=30, tol=0.0, random_state=0).fit(X)
+    assert type(model.net_.module_.autoencoder.encoder).__name__ == "CNNEncoder"
+    assert model.input_shape_ == (1, 20, 20)
+    assert model.transform(X).shape == (60, 4)
+    np.testing.assert_array_equal(model.labels_, model.predict(X.reshape(60, -1)))
+    keys = set(model.net_.history[-1])
+    if uco_kernel is not None:
+        assert {"train_uco_0", "train_uco_1", "train_reconstruction"} <= keys
+
+
+def test_batch_iterator_aligns_targets_with_rows():
+    X = torch.arange(10, dtype=torch.float32)[:, None]
+    targets = DECTargets()
+    targets.full = torch.cat([X, -X], 1)
+    iterator = TargetBatchIterator(TensorDataset(X), batch_size=4, shuffle=True,
+                                   drop_last=True, generator=make_generator(0), targets=targets)
+    seen = 0
+    for batch, _ in iterator:
+        torch.testing.assert_close(targets.batch[:, :1], batch)
+        seen += len(batch)
+    assert seen == 8 and targets.batch is None
+    # Without targets it is the plain iterator (same batches for the same seed).
+    plain = TargetBatchIterator(TensorDataset(X), batch_size=4, shuffle=True,
+                                generator=make_generator(0))
+    assert len(list(plain)) == 3
+
+
+def test_fitted_net_keeps_no_training_data(blobs):
+    X, _ = blobs
+    model = DEC(n_clusters=3, random_state=0, **FAST).fit(X)
+    assert model.net_.criterion_.targets.full is None
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    buffer.seek(0)
+    loaded = joblib.load(buffer)
+    np.testing.assert_array_equal(loaded.predict(X), model.labels_)
+    np.testing.assert_array_equal(loaded.cluster_centers_, model.cluster_centers_)
+
+
+def test_feature_names_out(blobs):
+    X, _ = blobs
+    assert list(IDEC(n_clusters=3, random_state=0, **FAST).fit(X).get_feature_names_out()) == [
+        "idec0", "idec1", "idec2"]
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"encoder": "gru"}, ValueError, "encoder must be one of"),
+        ({"hidden_dims": 16}, TypeError, "hidden_dims must be a tuple"),
+        ({"hidden_dims": (16, 0)}, ValueError, "hidden_dims entries must be >= 1"),
+        ({"n_embed": 0}, ValueError, "n_embed must be >= 1"),
+        ({"pretrain_epochs": -1}, ValueError, "pretrain_epochs must be >= 0"),
+        ({"pretrain_lr": 0.0}, ValueError, "pretrain_lr must be > 0"),
+        ({"pretrain_noise": -0.1}, ValueError, "pretrain_noise must be >= 0"),
+        ({"update_interval": 0}, ValueError, "update_interval must be >= 1"),
+        ({"update_interval": 1.5}, TypeError, "update_interval must be an int"),
+        ({"tol": -1e-3}, ValueError, "tol must be >= 0"),
+        ({"tol": "small"}, TypeError, "tol must be a finite real"),
+        ({"uco_kernel": "rbf"}, ValueError, "uco_kernel must be one of"),
+        ({"uco_kernel": "naive", "uco_weighting": "log"}, ValueError, "uco_weighting must be"),
+        ({"uco_weight": -1.0}, ValueError, "uco_weight must be >= 0"),
+        ({"rel_sigma": 0.0}, ValueError, "rel_sigma must be > 0"),
+        ({"n_init": 0}, ValueError, "n_init must be >= 1"),
+        ({"optimizer": "adam"}, TypeError, "optimizer must be a torch.optim.Optimizer"),
+        ({"device": "gpu"}, ValueError, "device"),
+        ({"callbacks": ["nope"]}, TypeError, "callbacks must be skorch Callbacks"),
+    ],
+)
+def test_bad_parameters_are_named(blobs, params, error, match):
+    X, _ = blobs
+    with pytest.raises(error, match=match):
+        DEC(n_clusters=3, **{**FAST, **params}).fit(X)
+
+
+@pytest.mark.parametrize("gamma, error", [(0.0, ValueError), (-1.0, ValueError),
+                                          ("big", TypeError)])
+def test_bad_gamma(blobs, gamma, error):
+    X, _ = blobs
+    with pytest.raises(error, match="gamma must be"):
+        IDEC(n_clusters=3, gamma=gamma, **FAST).fit(X)
+
+
+def test_bad_input_is_named(blobs):
+    X, _ = blobs
+    with pytest.raises(ValueError, match="n_samples=2 should be >= n_clusters=3"):
+        DEC(n_clusters=3, **FAST).fit(X[:2])
+    with pytest.raises(ValueError, match="encoder='cnn' needs images"):
+        DEC(n_clusters=3, encoder="cnn", **FAST).fit(X)
+
+
+class _PoisonWeights(Callback):
+    """Sets the first weight to NaN at the start of epoch 2."""
+
+    def on_epoch_begin(self, net, **kwargs):
+        if len(net.history) == 2:
+            with torch.no_grad():
+                next(net.module_.parameters()).fill_(float("nan"))
+
+
+def test_nan_loss_names_epoch_and_term(blobs):
+    from skdeepclust._net import NonFiniteLossError
+
+    X, _ = blobs
+    with pytest.raises(NonFiniteLossError, match="Loss term 'kl' became nan in epoch 2"):
+        DEC(n_clusters=3, callbacks=[_PoisonWeights()], **FAST).fit(X)
+
+
+def test_verbose_prints_epoch_tables(blobs, capsys):
+    X, _ = blobs
+    IDEC(n_clusters=3, verbose=2, **{**FAST, "pretrain_epochs": 1, "max_epochs": 2}).fit(X)
+    out = capsys.readouterr().out
+    assert "train_kl" in out and "train_reconstruction" in out
