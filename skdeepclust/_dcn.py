@@ -15,7 +15,13 @@ from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer
 from skdeepclust._net import ClusteringNet, make_net
 from skdeepclust._pretrain import pretrain_autoencoder
 from skdeepclust.losses.dcn import optimal_beta_logits
-from skdeepclust.nn.dcn import ACeDeCNetwork, ACeDeCObjective, DCNNetwork, DCNObjective
+from skdeepclust.nn.dcn import (
+    ACeDeCNetwork,
+    ACeDeCObjective,
+    DCNNetwork,
+    DCNObjective,
+    balance_embedding,
+)
 from skdeepclust.utils._validation import check_int, check_option, check_real
 
 ACTIVATIONS = ("relu", "leaky_relu")
@@ -426,7 +432,8 @@ class ACeDeC(_BaseDCN):
     centroids are updated by running means with per-centroid counts (mini-batch k-means; the
     shared centroid is the running mean of all points), as in :class:`DCN`.
 
-    Initialisation (paper §2.2): pretrain the autoencoder; then, on the embeddings,
+    Initialisation (paper §2.2): pretrain the autoencoder and balance its code layer
+    (``balance``); then, on the embeddings,
     :func:`subspace_kmeans` (best of 10 rounds, each: :math:`V` random orthogonal, the
     dimensions split at random into two halves, k-means in the cluster half, then the rotation
     that minimises the cluster + shared terms for hard weights, in closed form, alternated
@@ -449,6 +456,13 @@ class ACeDeC(_BaseDCN):
     activation : {"relu", "leaky_relu"}, default="relu"
     init_epochs : int, default=20
         Epochs of the :math:`V`, :math:`b`-only initial training (0 skips it).
+    balance : bool, default=True
+        After pretraining, re-parametrise the autoencoder's code layer so that its encoder and
+        decoder weights are balanced (:func:`skdeepclust.nn.dcn.balance_embedding`; the
+        autoencoder computes the same function). The embedding of an autoencoder is fixed
+        only up to an invertible linear map, and the subspace k-means cost of the
+        initialisation depends on that map; balancing removes the arbitrary part (for a
+        linear autoencoder with :math:`d = D` the embedding becomes a rotation of the data).
     augmentation : bool, default=False
         For images (``input_shape`` of length 3, (C, H, W)): also train on a randomly rotated and
         shifted copy of each batch (paper §2.2, see :class:`skdeepclust.nn.dcn.ACeDeCObjective`).
@@ -523,6 +537,7 @@ n_features_in_
         n_embed: int = 10,
         activation: str = "relu",
         init_epochs: int = 20,
+        balance: bool = True,
         augmentation: bool = False,
         max_degrees: float = 15.0,
         max_shift: float = 0.1,
@@ -548,6 +563,7 @@ n_features_in_
         self.n_embed = n_embed
         self.activation = activation
         self.init_epochs = init_epochs
+        self.balance = balance
         self.augmentation = augmentation
         self.max_degrees = max_degrees
         self.max_shift = max_shift
@@ -572,6 +588,8 @@ n_features_in_
         super()._check_params(n_samples)
         check_int("n_embed", self.n_embed, 2)
         check_int("init_epochs", self.init_epochs, 0)
+        if not isinstance(self.balance, (bool, np.bool_)):
+            raise TypeError(f"balance must be a bool; got {self.balance!r}.")
         if not isinstance(self.augmentation, (bool, np.bool_)):
             raise TypeError(f"augmentation must be a bool; got {self.augmentation!r}.")
         check_real("max_degrees", self.max_degrees, 0.0, strict=False)
@@ -623,6 +641,10 @@ n_features_in_
     def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         self._pretrain(net, X, seed)
         module = net.module_
+        if self.balance:
+            # Fix the autoencoder's gauge (z -> A z, decoder -> A^-1) so that distances in the
+            # embedding do not depend on an arbitrary invertible map (see balance_embedding).
+            balance_embedding(module.autoencoder.encoder[-1], module.autoencoder.decoder[0])
         Y = self._embedding(net, X)
         # Paper §2.2 with the V, b-only step done in closed form first: random orthogonal
         # rotation, random split, k-means in the cluster half, then the exact minimiser over

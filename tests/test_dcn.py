@@ -178,6 +178,29 @@ def test_acedec_finds_the_cluster_dimensions():
     assert model.cluster_space(X).shape == (400, 2)
 
 
+class _RecordEncoder(Callback):
+    """Stores the weight of the code layer when the clustering phase begins."""
+
+    def on_train_begin(self, net, X=None, **kwargs):
+        RECORDED.append(net.module_.autoencoder.encoder[-1].weight.detach().clone())
+
+
+@pytest.mark.parametrize("balance", [True, False])
+def test_acedec_balances_a_linear_autoencoder_into_a_rotation(balance):
+    # A linear autoencoder with d = D only fixes its embedding up to an invertible map; with
+    # balance=True the encoder starts the clustering phase orthogonal (singular values 1), so
+    # the subspace k-means cost of the initialisation is the cost in the data.
+    X, _ = _hidden_clusters()
+    ACeDeC(n_clusters=4, hidden_dims=(), n_embed=X.shape[1], pretrain_epochs=20,
+           pretrain_lr=1e-2, init_epochs=0, max_epochs=1, batch_size=32, balance=balance,
+           callbacks=[_RecordEncoder()], random_state=0).fit(X)
+    singular_values = torch.linalg.svdvals(RECORDED[0])
+    if balance:
+        torch.testing.assert_close(singular_values, torch.ones(8), atol=1e-3, rtol=0)
+    else:   # what pretraining alone leaves (about 0.8 to 1.3 here)
+        assert singular_values.max() / singular_values.min() > 1.2
+
+
 def test_subspace_kmeans_recovers_hidden_clusters():
     X, y = _hidden_clusters(seed=1)
     rotation, labels, cost = subspace_kmeans(X.astype(np.float64), 4, np.random.RandomState(0),
@@ -229,6 +252,7 @@ def test_no_pretraining_and_no_rotation_training(blobs):
     (DCN, {"n_clusters": 0}, ValueError, "n_clusters"),
     (ACeDeC, {"n_embed": 1}, ValueError, "n_embed"),
     (ACeDeC, {"init_epochs": -1}, ValueError, "init_epochs"),
+    (ACeDeC, {"balance": "yes"}, TypeError, "balance"),
     (ACeDeC, {"augmentation": "yes"}, TypeError, "augmentation"),
     (ACeDeC, {"augmentation": True}, ValueError, "images"),
     (ACeDeC, {"max_shift": 2.0}, ValueError, "max_shift"),
