@@ -87,6 +87,34 @@ def test_centres_start_at_kmeans_of_pretrained_embedding(blobs):
     assert inertia <= KMeans(3, n_init=20, random_state=0).fit(z).inertia_ * (1 + 1e-4)
 
 
+@pytest.mark.parametrize("scale", [10.0, 0.5])
+def test_embedding_rescaled_to_embedding_scale(blobs, scale):
+    X, _ = blobs
+    DEC(n_clusters=3, embedding_scale=scale, callbacks=[_RecordStart()], random_state=0,
+        **FAST).fit(X)
+    (start,) = RECORDED
+    centers, z = start["centers"], start["z"]
+    # RMS distance of the embedded points to their nearest (= k-means) centre.
+    rms = np.sqrt(((z[:, None] - centers[None]) ** 2).sum(-1).min(1).mean())
+    np.testing.assert_allclose(rms, scale, rtol=1e-3)
+
+
+def test_embedding_scale_none_keeps_pretrained_scale_and_same_partition(blobs):
+    X, _ = blobs
+    starts = []
+    for scale in (None, 7.0):
+        DEC(n_clusters=3, embedding_scale=scale, callbacks=[_RecordStart()], random_state=0,
+            **FAST).fit(X)
+        starts.append(RECORDED.pop())
+    plain, big = starts
+    factor = np.linalg.norm(big["z"]) / np.linalg.norm(plain["z"])
+    assert factor > 1.5  # the blobs' pretrained embedding is smaller than 7
+    # Same network and the same k-means centres up to the factor.
+    np.testing.assert_allclose(big["z"], factor * plain["z"], rtol=1e-3, atol=1e-3 * factor)
+    np.testing.assert_allclose(big["centers"], factor * plain["centers"], rtol=1e-3,
+                               atol=1e-3 * factor)
+
+
 def test_pretraining_trains_the_autoencoder(blobs):
     X, _ = blobs
     errors = []
@@ -255,6 +283,8 @@ def test_feature_names_out(blobs):
         ({"pretrain_epochs": -1}, ValueError, "pretrain_epochs must be >= 0"),
         ({"pretrain_lr": 0.0}, ValueError, "pretrain_lr must be > 0"),
         ({"pretrain_noise": -0.1}, ValueError, "pretrain_noise must be >= 0"),
+        ({"embedding_scale": 0.0}, ValueError, "embedding_scale must be > 0"),
+        ({"embedding_scale": "big"}, TypeError, "embedding_scale must be a finite real"),
         ({"update_interval": 0}, ValueError, "update_interval must be >= 1"),
         ({"update_interval": 1.5}, TypeError, "update_interval must be an int"),
         ({"tol": -1e-3}, ValueError, "tol must be >= 0"),

@@ -79,6 +79,22 @@ class DECAutoencoder(nn.Module):
         z, _ = self.embed(x)
         return z, self.decode(z)
 
+    @torch.no_grad()
+    def rescale_embedding(self, factor: float) -> None:
+        r"""Multiply the embedding by ``factor`` without changing the reconstruction.
+
+        The bottleneck is linear and the decoder starts with a linear layer, so scaling the
+        bottleneck's weight and bias by ``factor`` and the first decoder weight by
+        ``1 / factor`` gives :math:`z' = \text{factor}\cdot z` and the same :math:`\hat x`.
+        """
+        factor = float(factor)
+        if not math.isfinite(factor) or factor <= 0:
+            raise ValueError(f"factor must be finite and positive; got {factor}.")
+        first = next(m for m in self.decoder.modules() if isinstance(m, nn.Linear))
+        self.bottleneck.weight.mul_(factor)
+        self.bottleneck.bias.mul_(factor)
+        first.weight.div_(factor)
+
 
 class DECNetwork(nn.Module):
     """Autoencoder with a linear bottleneck plus trainable cluster centres (DEC / IDEC).

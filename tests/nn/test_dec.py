@@ -53,6 +53,22 @@ def test_cnn_network_reconstructs_at_input_size(shape):
     assert x_hat.shape == (2, math.prod(shape))
 
 
+@pytest.mark.parametrize("encoder, shape", [("mlp", (12,)), ("cnn", (1, 20, 20))])
+def test_rescale_embedding_keeps_reconstruction(encoder, shape):
+    torch.manual_seed(0)
+    net = DECNetwork(shape, n_clusters=2, encoder=encoder, hidden_dims=(8, 6), n_embed=3,
+                     reconstruct=True).eval()
+    x = torch.rand(4, math.prod(shape))
+    with torch.no_grad():
+        z, x_hat = net.autoencoder(x)
+        net.autoencoder.rescale_embedding(4.0)
+        z4, x_hat4 = net.autoencoder(x)
+    torch.testing.assert_close(z4, 4.0 * z, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(x_hat4, x_hat, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match="finite and positive"):
+        net.autoencoder.rescale_embedding(0.0)
+
+
 def test_objective_uses_batch_targets_when_set():
     targets = DECTargets()
     objective = DECObjective(targets=targets)
