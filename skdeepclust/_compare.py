@@ -128,8 +128,10 @@ METHODS["acedec"] = lambda k, seed, device, data: ACeDeC(k, device=device, rando
 
 # DEC family: MLP forms for any data, conv forms (DEC-Conv, DCEC, DEC-Conv-UCO_T as in the UCO
 # paper's Table 5) for images of at least 20x20.
-METHODS["dec"] = lambda k, seed, device, data: DEC(k, device=device, random_state=seed)
-METHODS["idec"] = lambda k, seed, device, data: IDEC(k, device=device, random_state=seed)
+METHODS["dec"] = lambda k, seed, device, data: DEC(k, encoder="mlp", device=device,
+                                                   random_state=seed)
+METHODS["idec"] = lambda k, seed, device, data: IDEC(k, encoder="mlp", device=device,
+                                                     random_state=seed)
 METHODS["dec_conv"] = lambda k, seed, device, data: DEC(k, encoder="cnn", device=device,
                                                         random_state=seed)
 METHODS["dcec"] = lambda k, seed, device, data: IDEC(k, encoder="cnn", device=device,
