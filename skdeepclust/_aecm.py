@@ -10,11 +10,11 @@ import numpy as np
 import torch
 from sklearn.cluster import KMeans
 from sklearn.utils.validation import check_array, check_is_fitted
-from skorch.callbacks import Callback, PassthroughScoring
+from skorch.callbacks import Callback
 
-from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer
-from skdeepclust._net import BatchIterator, ClusteringNet
-from skdeepclust._pretrain import pretrain_autoencoder
+from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer, collect_outputs
+from skdeepclust._net import ClusteringNet, make_net
+from skdeepclust._pretrain import pretrain_estimator_autoencoder
 from skdeepclust.losses.cm import cm_selection_score
 from skdeepclust.nn.cm import (
     AECMNetwork,
@@ -23,7 +23,6 @@ from skdeepclust.nn.cm import (
     CMNetwork,
     CMObjective,
 )
-from skdeepclust.utils._random import make_generator
 from skdeepclust.utils._validation import check_int, check_option, check_real
 
 INITS = ("random", "k-means++", "k-means")
@@ -203,17 +202,6 @@ class _BaseClusteringModule(BaseDeepClusterer):
         The identity for the CM, whose centres already live in the input space.
         """
         return Z
-
-    def _map_numpy(self, Z: np.ndarray, function) -> np.ndarray:
-        """Apply a torch map of the trained network to the rows of ``Z``, batch by batch."""
-        self.net_.module_.eval()
-        chunks = []
-        with torch.inference_mode():
-            for start in range(0, len(Z), INFERENCE_BATCH_SIZE):
-                batch = torch.as_tensor(Z[start : start + INFERENCE_BATCH_SIZE],
-                                        device=self.net_.device)
-                chunks.append(function(batch).flatten(1).cpu())
-        return torch.cat(chunks).numpy()
 
     def decode_centers(self) -> np.ndarray:
         """The cluster centres mapped to the input space.
@@ -716,24 +704,10 @@ n_features_in_, feature_names_in_
         }
 
     def _cm_input(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
-        chunks = [out[0] for out in net.iter_outputs(X, (1,), INFERENCE_BATCH_SIZE)]
-        return torch.cat(chunks).numpy()
+        return collect_outputs(net, X, 1)
 
     def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
-        if self.pretrain_epochs > 0:
-            pretrain_autoencoder(
-                net.module_.autoencoder,
-                X,
-                epochs=self.pretrain_epochs,
-                batch_size=self.batch_size,
-                lr=self.lr,
-                seed=seed,
-                device=str(net.device),
-                optimizer=self.optimizer,
-                reduction="mean",
-                clip_grad_norm=self.clip_grad_norm,
-                verbose=self.verbose,
-            )
+        pretrain_estimator_autoencoder(self, net, X, seed, lr=self.lr)
         self._init_cm(net, X, seed)
         if self.pretrain_epochs > 0:
             self._pretrain_cm(net, X, seed)
@@ -747,27 +721,20 @@ n_features_in_, feature_names_in_
         sharpens it on codes that cannot move.
         """
         codes = self._cm_input(net, X)
-        callbacks = [(f"train_{name}", PassthroughScoring(name=f"train_{name}", on_train=True))
-                     for name in CMObjective.term_names]
-        cm_net = ClusteringNet(
-            module=CMHeadNetwork(net.module_.head),
-            criterion=CMObjective,
+        cm_net = make_net(
+            CMHeadNetwork(net.module_.head),
+            CMObjective,
+            term_names=CMObjective.term_names,
+            n_samples=len(codes),
+            batch_size=self.batch_size,
+            seed=seed,
+            device=net.device,
+            verbose=self.verbose,
             criterion__alpha=_alpha_value(self.alpha),
             criterion__reduction=self.reduction,
             optimizer=self.optimizer,
             lr=self.lr,
             max_epochs=self.pretrain_epochs,
-            batch_size=min(self.batch_size, len(codes)),
-            iterator_train=BatchIterator,
-            iterator_train__shuffle=True,
-            iterator_train__drop_last=True,
-            iterator_train__generator=make_generator(seed),
-            iterator_valid=BatchIterator,
-            train_split=None,
-            callbacks=callbacks,
-            device=net.device,
-            verbose=int(self.verbose >= 2),
-            **({} if self.verbose >= 2 else {"callbacks__print_log": None}),
         )
         cm_net.fit(codes)
 

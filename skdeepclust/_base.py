@@ -233,13 +233,24 @@ class BaseDeepClusterer(
     # ------------------------------------------------------------- inference
 
     def _outputs(self, X: np.ndarray, index: int) -> np.ndarray:
-        return _collect(self.net_, X, index)
+        return collect_outputs(self.net_, X, index)
+
+    def _map_numpy(self, Z: np.ndarray, function) -> np.ndarray:
+        """Apply a torch map of the trained network to the rows of ``Z``, batch by batch."""
+        self.net_.module_.eval()
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, len(Z), INFERENCE_BATCH_SIZE):
+                batch = torch.as_tensor(Z[start : start + INFERENCE_BATCH_SIZE],
+                                        device=self.net_.device)
+                chunks.append(function(batch).flatten(1).cpu())
+        return torch.cat(chunks).numpy()
 
     def _predict_labels(self, X: np.ndarray) -> np.ndarray:
         return self._labels_from(self.net_, X)
 
     def _labels_from(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
-        assignments = _collect(net, X, 0)
+        assignments = collect_outputs(net, X, 0)
         if assignments.ndim == 1:
             return assignments.astype(np.int64)
         return assignments.argmax(axis=1).astype(np.int64)
@@ -307,7 +318,7 @@ class BaseDeepClusterer(
         return tags
 
 
-def _collect(net: ClusteringNet, X: np.ndarray, index: int) -> np.ndarray:
+def collect_outputs(net: ClusteringNet, X: np.ndarray, index: int) -> np.ndarray:
     """Network output ``index`` for all rows of ``X``, computed batch by batch, as numpy."""
     chunks = [
         out[0].flatten(1) if out[0].ndim > 1 else out[0]

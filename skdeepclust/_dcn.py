@@ -11,9 +11,9 @@ from sklearn.cluster import KMeans
 from sklearn.utils.validation import check_array, check_is_fitted
 from skorch.callbacks import Callback
 
-from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer
+from skdeepclust._base import BaseDeepClusterer, collect_outputs
 from skdeepclust._net import ClusteringNet, make_net
-from skdeepclust._pretrain import pretrain_autoencoder
+from skdeepclust._pretrain import pretrain_estimator_autoencoder
 from skdeepclust.losses.dcn import optimal_beta_logits
 from skdeepclust.nn.dcn import (
     ACeDeCNetwork,
@@ -170,26 +170,12 @@ class _BaseDCN(BaseDeepClusterer):
         return [("centroid_update", CentroidUpdate()), *super()._callbacks()]
 
     def _pretrain(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
-        if self.pretrain_epochs > 0:
-            pretrain_autoencoder(
-                net.module_.autoencoder,
-                X,
-                epochs=self.pretrain_epochs,
-                batch_size=self.batch_size,
-                lr=self.pretrain_lr,
-                seed=seed,
-                device=str(net.device),
-                optimizer=self.optimizer,
-                reduction="sum",
-                clip_grad_norm=self.clip_grad_norm,
-                verbose=self.verbose,
-            )
+        pretrain_estimator_autoencoder(self, net, X, seed, lr=self.pretrain_lr, reduction="sum")
 
     @staticmethod
     def _embedding(net: ClusteringNet, X: np.ndarray) -> np.ndarray:
         """Network output 1 (the embedding) for all of ``X``, as float64 numpy."""
-        chunks = [out[0] for out in net.iter_outputs(X, (1,), INFERENCE_BATCH_SIZE)]
-        return torch.cat(chunks).double().numpy()
+        return collect_outputs(net, X, 1).astype(np.float64)
 
     def fit(self, X, y=None):
         """Pretrain, initialise and train ``n_init`` networks; keep the lowest-loss one.
@@ -211,17 +197,6 @@ class _BaseDCN(BaseDeepClusterer):
         return self
 
     # ------------------------------------------------------------ decoding
-
-    def _map_numpy(self, Z: np.ndarray, function) -> np.ndarray:
-        """Apply a torch map of the trained network to the rows of ``Z``, batch by batch."""
-        self.net_.module_.eval()
-        chunks = []
-        with torch.inference_mode():
-            for start in range(0, len(Z), INFERENCE_BATCH_SIZE):
-                batch = torch.as_tensor(Z[start : start + INFERENCE_BATCH_SIZE],
-                                        device=self.net_.device)
-                chunks.append(function(batch).flatten(1).cpu())
-        return torch.cat(chunks).numpy()
 
     def _decode(self, Z: torch.Tensor) -> torch.Tensor:
         return self.net_.module_.autoencoder.decode(Z)

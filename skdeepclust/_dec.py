@@ -10,9 +10,9 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback
 
-from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer
+from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer, collect_outputs
 from skdeepclust._net import BatchIterator, ClusteringNet
-from skdeepclust._pretrain import pretrain_autoencoder
+from skdeepclust._pretrain import pretrain_estimator_autoencoder
 from skdeepclust.losses.dec import dec_kl, target_distribution
 from skdeepclust.losses.uco import UCO_WEIGHTINGS
 from skdeepclust.nn.dec import DEC_ENCODERS, DECNetwork, DECObjective, DECTargets
@@ -431,24 +431,9 @@ class DEC(BaseDeepClusterer):
 
     def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         """Pretrain the autoencoder, then put the centres at k-means centres of the embedding."""
-        if self.pretrain_epochs > 0:
-            pretrain_autoencoder(
-                net.module_.autoencoder,
-                X,
-                epochs=self.pretrain_epochs,
-                batch_size=self.batch_size,
-                lr=self.pretrain_lr,
-                seed=seed,
-                device=str(net.device),
-                optimizer=self.optimizer,
-                reduction="mean",
-                noise=float(self.pretrain_noise),
-                clip_grad_norm=self.clip_grad_norm,
-                verbose=self.verbose,
-            )
-        embedding = torch.cat(
-            [out[0] for out in net.iter_outputs(X, (1,), INFERENCE_BATCH_SIZE)]
-        ).numpy()
+        pretrain_estimator_autoencoder(self, net, X, seed, lr=self.pretrain_lr,
+                                       noise=float(self.pretrain_noise))
+        embedding = collect_outputs(net, X, 1)
         kmeans = KMeans(self.n_clusters, n_init=KMEANS_N_INIT, random_state=seed)
         with warnings.catch_warnings():
             # Duplicate embeddings can give fewer distinct centres than clusters; DEC then

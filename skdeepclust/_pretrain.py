@@ -76,6 +76,40 @@ def pretrain_autoencoder(
     return net
 
 
+def pretrain_estimator_autoencoder(
+    estimator,
+    net: ClusteringNet,
+    X: np.ndarray,
+    seed: int,
+    *,
+    lr: float,
+    reduction: str = "mean",
+    noise: float = 0.0,
+) -> None:
+    """Pretrain ``net.module_.autoencoder`` with an estimator's own training settings.
+
+    Does nothing when ``estimator.pretrain_epochs`` is 0; otherwise calls
+    :func:`pretrain_autoencoder` with the estimator's ``pretrain_epochs``, ``batch_size``,
+    ``optimizer``, ``clip_grad_norm`` and ``verbose`` on the net's device. ``lr``,
+    ``reduction`` and ``noise`` are what the methods choose differently.
+    """
+    if estimator.pretrain_epochs > 0:
+        pretrain_autoencoder(
+            net.module_.autoencoder,
+            X,
+            epochs=estimator.pretrain_epochs,
+            batch_size=estimator.batch_size,
+            lr=lr,
+            seed=seed,
+            device=str(net.device),
+            optimizer=estimator.optimizer,
+            reduction=reduction,
+            noise=noise,
+            clip_grad_norm=estimator.clip_grad_norm,
+            verbose=estimator.verbose,
+        )
+
+
 class _Denoising(torch.nn.Module):
     """Adds Gaussian noise to the input in training mode only."""
 
