@@ -61,6 +61,8 @@ def main() -> None:
     parser.add_argument("--dataset", default="digits", choices=DATASETS)
     parser.add_argument("--methods", default="kmeans,gmm,ddc")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="seeds are first-seed .. first-seed + seeds - 1")
     parser.add_argument("--device", default="auto")
     parser.add_argument("--set", action="append", default=[], metavar="METHOD.PARAM=VALUE")
     parser.add_argument("--subsample", type=int, default=None,
@@ -69,7 +71,8 @@ def main() -> None:
     args = parser.parse_args()
     overrides = parse_overrides(args.set)
     data = subsample(load_dataset(args.dataset), args.subsample)
-    rows = run_comparison(data, args.methods.split(","), list(range(args.seeds)),
+    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    rows = run_comparison(data, args.methods.split(","), seeds,
                           device=args.device, overrides=overrides)
     if args.log:
         with open(args.log, "a") as log:

@@ -183,6 +183,9 @@ def run_comparison(
                 "nmi": normalized_mutual_info_score(data.y, labels),
                 "ari": adjusted_rand_score(data.y, labels),
                 "fit_time": fit_time,
+                # Model-specific diagnostics: ACeDeC's cluster-space size, DEC's used clusters.
+                "n_cluster_dims": getattr(estimator, "n_cluster_dims_", None),
+                "n_clusters_used": getattr(estimator, "n_clusters_used_", None),
                 # Diagnostics for restart selection: how each restart scored and ranked.
                 "restart_acc": None if restarts is None else [
                     clustering_accuracy(data.y, r) for r in restarts

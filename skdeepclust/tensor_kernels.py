@@ -133,23 +133,68 @@ def orthonormal_basis(matrices: torch.Tensor, *, eps: float = BASIS_EPS) -> torc
     return rows.mT.to(matrices.dtype)
 
 
-class _Gram(torch.autograd.Function):
-    r"""Gram matrix :math:`W W^\top` whose backward is one matrix product.
+def _overlap_route(n: int, n_cols: int, n_rows: int) -> str:
+    r"""The cheaper way to get all :math:`S_{ab} = \|V_a^\top V_b\|_F^2` of ``n`` bases (q x p).
 
-    Autograd would treat the two factors as separate inputs and spend two products
-    (:math:`G W` and :math:`G^\top W`); the sum :math:`(G + G^\top) W` is the same gradient.
-    The backward uses differentiable operations, so double backward still works.
+    ``"stacked"`` multiplies the stacked bases (:math:`(n p)^2 q` multiply-adds, forward and
+    again backward); ``"projector"`` forms each projector :math:`V V^\top` (:math:`n q^2 p`) and
+    multiplies the flattened projectors (:math:`n^2 q^2`). For the small CNN's first block on
+    28 x 28 images (32 x 20 x 20) at batch 120, forward and backward on 2 CPU threads: the
+    channel mode (p = 32, q = 400) took 127 ms as projectors and 198 ms stacked, a spatial mode
+    (p = 20, q = 640) 93 ms stacked and 440 ms as projectors.
+    """
+    stacked = n * n * n_rows * n_rows * n_cols
+    projector = n * n_cols * n_cols * (n_rows + n)
+    return "projector" if projector < stacked else "stacked"
+
+
+class _SquaredOverlaps(torch.autograd.Function):
+    r""":math:`S_{ab} = \|V_a^\top V_b\|_F^2` for all pairs, with a fused backward.
+
+    Forward by the cheaper of two routes (:func:`_overlap_route`):
+
+    - stacked: :math:`W = [V_1^\top; \dots; V_n^\top] \in \mathbb{R}^{(n p) \times q}`,
+      :math:`S_{ab} = \sum_{ij} (W W^\top)_{(a,i),(b,j)}^2`;
+    - projector: :math:`\Pi_a = V_a V_a^\top`, :math:`S_{ab} = \langle \Pi_a, \Pi_b \rangle_F`.
+
+    Backward with :math:`\bar G = G + G^\top` for the incoming gradient :math:`G`:
+    stacked :math:`\partial W = 2\,((W W^\top) \circ (\bar G \otimes 1_{p \times p}))\,W`;
+    projector :math:`\partial V_a = 2\,(\sum_b \bar G_{ab} \Pi_b)\,V_a`. Autograd would take the
+    same products but add three passes over the :math:`(n p)^2` matrix (the square, its
+    broadcast and a transposed sum), a third of the step time on CPU. The first-order backward
+    reuses the forward's product; when a graph is requested (double backward) it is recomputed
+    with differentiable operations instead, so higher derivatives stay exact.
     """
 
     @staticmethod
-    def forward(ctx, rows: torch.Tensor) -> torch.Tensor:
-        ctx.save_for_backward(rows)
-        return rows @ rows.T
+    def forward(ctx, bases: torch.Tensor, route: str) -> torch.Tensor:
+        n, n_cols, n_rows = bases.shape
+        ctx.route = route
+        if route == "stacked":
+            stacked = bases.mT.reshape(n * n_rows, n_cols)
+            product = stacked @ stacked.T
+            ctx.save_for_backward(bases, product)
+            return product.square().reshape(n, n_rows, n, n_rows).sum(dim=(1, 3))
+        projectors = (bases @ bases.mT).reshape(n, n_cols * n_cols)
+        ctx.save_for_backward(bases, projectors)
+        return projectors @ projectors.T
 
     @staticmethod
-    def backward(ctx, grad: torch.Tensor) -> torch.Tensor:
-        (rows,) = ctx.saved_tensors
-        return (grad + grad.T) @ rows
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        bases, product = ctx.saved_tensors
+        n, n_cols, n_rows = bases.shape
+        grad = grad + grad.T
+        if ctx.route == "stacked":
+            stacked = bases.mT.reshape(n * n_rows, n_cols)
+            if torch.is_grad_enabled():
+                product = stacked @ stacked.T
+            weighted = product.reshape(n, n_rows, n, n_rows) * grad[:, None, :, None]
+            grad_stacked = 2.0 * (weighted.reshape(n * n_rows, n * n_rows) @ stacked)
+            return grad_stacked.reshape(n, n_rows, n_cols).mT, None
+        if torch.is_grad_enabled():
+            product = (bases @ bases.mT).reshape(n, n_cols * n_cols)
+        grad_projectors = (grad @ product).reshape(n, n_cols, n_cols)
+        return 2.0 * (grad_projectors @ bases), None
 
 
 def projection_distances(bases: torch.Tensor) -> torch.Tensor:
@@ -166,10 +211,9 @@ def projection_distances(bases: torch.Tensor) -> torch.Tensor:
     directions): the self-distance is exactly 0, and :math:`D` is a squared Euclidean distance
     matrix of the vectorised projectors, so a Gaussian kernel of it is positive semi-definite.
 
-    All pairs come from one matrix product: the bases stacked as :math:`W \in
-    \mathbb{R}^{(n p) \times q}`, :math:`W W^\top` squared elementwise and summed over each
-    :math:`p \times p` block (memory :math:`(n p)^2`, work :math:`(n p)^2 q` for the product and
-    as much for its backward).
+    All pairs come from one matrix product, of the stacked bases (memory :math:`(n p)^2`, work
+    :math:`(n p)^2 q`) or of the flattened projectors (memory :math:`n q^2`, work
+    :math:`n q^2 (n + p)`), whichever is cheaper (:class:`_SquaredOverlaps`).
 
     Parameters
     ----------
@@ -182,12 +226,9 @@ def projection_distances(bases: torch.Tensor) -> torch.Tensor:
     """
     if bases.dim() != 3:
         raise ValueError(f"Expected a batch of bases (n, q, p), got {tuple(bases.shape)}.")
-    n, n_cols, n_rows = bases.shape
-    stacked = bases.mT.reshape(n * n_rows, n_cols)
-    inner = _Gram.apply(stacked)
-    sq_inner = (inner * inner).reshape(n, n_rows, n, n_rows).sum(dim=(1, 3))
-    self_sq = torch.diagonal(sq_inner)
-    return (self_sq[:, None] + self_sq[None, :] - 2.0 * sq_inner).clamp_min(0.0)
+    overlaps = _SquaredOverlaps.apply(bases, _overlap_route(*bases.shape))
+    self_overlap = torch.diagonal(overlaps)
+    return (self_overlap[:, None] + self_overlap[None, :] - 2.0 * overlaps).clamp_min(0.0)
 
 
 def tensor_sq_dists(x: torch.Tensor, *, eps: float = BASIS_EPS) -> torch.Tensor:

@@ -6,6 +6,8 @@ import torch
 
 from skdeepclust.kernels import gaussian_kernel, kernel_width, median_gaussian_kernel
 from skdeepclust.tensor_kernels import (
+    _overlap_route,
+    _SquaredOverlaps,
     matricize,
     naive_kernel,
     orthonormal_basis,
@@ -277,3 +279,23 @@ def test_projection_distances_second_order_gradients():
     bases = torch.randn(3, 4, 2, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(projection_distances, (bases,))
     assert torch.autograd.gradgradcheck(projection_distances, (bases,))
+
+
+@pytest.mark.parametrize("route", ["stacked", "projector"])
+def test_both_overlap_routes_agree_with_the_definition_and_differentiate(route):
+    bases = torch.randn(4, 5, 3, dtype=torch.float64, requires_grad=True)
+    overlaps = _SquaredOverlaps.apply(bases, route)
+    expected = torch.stack([torch.stack([(va.T @ vb).square().sum() for vb in bases])
+                            for va in bases])
+    torch.testing.assert_close(overlaps, expected)
+    # A non-symmetric upstream gradient, as d_cs produces.
+    weights = torch.randn(4, 4, dtype=torch.float64)
+    assert torch.autograd.gradcheck(
+        lambda b: (_SquaredOverlaps.apply(b, route) * weights).sum(), (bases,))
+    assert torch.autograd.gradgradcheck(lambda b: _SquaredOverlaps.apply(b, route), (bases,))
+
+
+def test_overlap_route_picks_the_cheaper_product():
+    # Small CNN, first block on 28x28 images, batch 120: channel mode 32 x 400, spatial 20 x 640.
+    assert _overlap_route(120, 400, 32) == "projector"
+    assert _overlap_route(120, 640, 20) == "stacked"
