@@ -109,6 +109,36 @@ def summarize(path):
         print(f"| {name} | {len(mine)} | {stat('acc')} | {stat('nmi')} | "
               f"{paper if paper is not None else '–'} | {stat('r_ofm_slope', 2)} | "
               f"{stat('r_ofm_r2', 2)} | {np.mean([r['time'] for r in mine]):.0f} |")
+    print_paired_restarts(runs)
+
+
+def print_paired_restarts(runs):
+    """Per-restart ACC of every deep variant: restart r of every variant starts from the same
+    seed (the same encoder weights), so each row is a paired comparison; '*' marks the restart
+    that the lowest total loss selected."""
+    deep = [name for name in VARIANTS if any(r["method"] == name for r in runs)]
+    print("\n| seed | restart | " + " | ".join(deep) + " |")
+    print("| --- | --- |" + " --- |" * len(deep))
+    diffs = []
+    for seed in sorted({r["seed"] for r in runs}):
+        by_name = {r["method"]: r for r in runs if r["seed"] == seed and r["method"] in deep}
+        n_restarts = max(len(r["restart_acc"]) for r in by_name.values())
+        for restart in range(n_restarts):
+            cells = []
+            for name in deep:
+                run = by_name.get(name)
+                if run is None or restart >= len(run["restart_acc"]):
+                    cells.append("–")
+                    continue
+                picked = int(np.argmin(run["restart_scores"])) == restart
+                cells.append(f"{run['restart_acc'][restart]:.3f}{'*' if picked else ''}")
+            print(f"| {seed} | {restart} | " + " | ".join(cells) + " |")
+            if "DDC" in by_name and "DDC-UCO_T" in by_name:
+                diffs.append(by_name["DDC-UCO_T"]["restart_acc"][restart]
+                             - by_name["DDC"]["restart_acc"][restart])
+    if diffs:
+        print(f"\nDDC-UCO_T - DDC, paired over {len(diffs)} restarts: mean {np.mean(diffs):+.3f}, "
+              f"min {np.min(diffs):+.3f}, max {np.max(diffs):+.3f}")
 
 
 def main() -> None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from skdeepclust.kernels import median_gaussian_kernel
+from skdeepclust.kernels import median_gaussian_kernel, naive_kernel, tensor_kernel
 from skdeepclust.losses.ddc import ddc_orthogonality, ddc_separation, ddc_simplex
 from skdeepclust.losses.reconstruction import reconstruction_loss
 from skdeepclust.losses.uco import uco_block_weights, uco_terms
-from skdeepclust.tensor_kernels import naive_kernel, tensor_kernel
 
 
 class DDCObjective(nn.Module):
@@ -45,7 +44,7 @@ class DDCObjective(nn.Module):
         Number of encoder blocks in the network output (after assignments and hidden).
     uco_kernel : {None, "naive", "tensor"}, default=None
         Kernel of the companion objectives: the Gaussian kernel on flattened block outputs,
-        or the structure-exploiting tensor kernel (:mod:`skdeepclust.tensor_kernels`).
+        or the structure-exploiting tensor kernel (:mod:`skdeepclust.kernels`).
     uco_weight : float, default=0.01
         :math:`\lambda`.
     uco_weighting : {"constant", "linear", "exponential"}, default="constant"

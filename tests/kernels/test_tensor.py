@@ -4,17 +4,18 @@ import numpy as np
 import pytest
 import torch
 
-from skdeepclust.kernels import gaussian_kernel, kernel_width, median_gaussian_kernel
-from skdeepclust.tensor_kernels import (
-    _overlap_route,
-    _SquaredOverlaps,
+from skdeepclust.kernels import (
+    gaussian_kernel,
+    kernel_width,
     matricize,
+    median_gaussian_kernel,
     naive_kernel,
     orthonormal_basis,
     projection_distances,
     tensor_kernel,
     tensor_sq_dists,
 )
+from skdeepclust.kernels._tensor import _overlap_route, _SquaredOverlaps
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from .kernels import gaussian_kernel, kernel_width, pairwise_sq_dists
+from ._gaussian import gaussian_kernel, kernel_width, pairwise_sq_dists
 
 #: Default regulariser of :func:`orthonormal_basis`, relative to the mean eigenvalue of the Gram
 #: matrix. It acts as a soft rank cut-off: row-space directions whose singular value is below
@@ -323,13 +323,3 @@ def naive_kernel(x: torch.Tensor, rel_sigma: float = 0.15) -> torch.Tensor:
     dists = pairwise_sq_dists(x.flatten(1))
     return gaussian_kernel(dists, kernel_width(dists, rel_sigma))
 
-
-__all__ = [
-    "BASIS_EPS",
-    "matricize",
-    "naive_kernel",
-    "orthonormal_basis",
-    "projection_distances",
-    "tensor_kernel",
-    "tensor_sq_dists",
-]
