@@ -1,10 +1,12 @@
-"""A skorch callback that timestamps epochs, shared by the timing benchmarks."""
+"""Timing helpers shared by the timing benchmarks: an epoch-timestamping skorch callback and a
+device sync."""
 
 from __future__ import annotations
 
 import time
 
 import numpy as np
+import torch
 from skorch.callbacks import Callback
 
 
@@ -23,3 +25,9 @@ def seconds_per_epoch(history) -> float:
     """
     gaps = np.diff(np.array(history[:, "clock"]))
     return float(np.median(gaps[1:] if len(gaps) > 1 else gaps))
+
+
+def sync(device: str) -> None:
+    """Wait for queued CUDA work, so a wall-clock reading covers it (no-op on the CPU)."""
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()

@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 import torch
-from _clock import EpochClock, seconds_per_epoch
+from _clock import EpochClock, seconds_per_epoch, sync
 
 from skdeepclust import DDC
 from skdeepclust._compare import load_dataset
@@ -40,7 +40,7 @@ def bare_epoch_times(X, estimator, n_epochs, device):
         batches = list(X_t[torch.randperm(n, device=device)].split(batch_size))
         if len(batches[-1]) < batch_size:
             batches.pop()
-        _sync(device)
+        sync(device)
         start = time.perf_counter()
         for batch in batches:
             optimizer.zero_grad()
@@ -48,7 +48,7 @@ def bare_epoch_times(X, estimator, n_epochs, device):
             loss.backward()
             torch.nn.utils.clip_grad_norm_(module.parameters(), estimator.clip_grad_norm)
             optimizer.step()
-        _sync(device)
+        sync(device)
         times.append(time.perf_counter() - start)
     return np.array(times)
 
@@ -66,11 +66,6 @@ def estimator_epoch_time(data, n_epochs, device):
     estimator.fit(data.X)
     history = estimator.net_.history
     return seconds_per_epoch(history), np.median(np.array(history[:, "dur"])[1:])
-
-
-def _sync(device):
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
 
 
 def main():

@@ -35,11 +35,10 @@ import time
 
 import numpy as np
 from bench_quality import subsample
-from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score
 
 from skdeepclust import DDC
-from skdeepclust._compare import load_dataset
+from skdeepclust._compare import METHODS, load_dataset
 from skdeepclust.callbacks import ObjectiveMismatchMonitor
 from skdeepclust.metrics import clustering_accuracy, r_ofm
 
@@ -84,7 +83,7 @@ def fit_variant(name, data, seed, args):
 
 def fit_kmeans(data, seed):
     start = time.perf_counter()
-    labels = KMeans(data.n_clusters, n_init=10, random_state=seed).fit_predict(data.X_flat)
+    labels = METHODS["kmeans"](data.n_clusters, seed, "cpu", data).fit_predict(data.X_flat)
     return {"seed": seed, "method": "KMeans", "acc": clustering_accuracy(data.y, labels),
             "nmi": normalized_mutual_info_score(data.y, labels),
             "time": time.perf_counter() - start}

@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 import torch
+from _clock import sync
 
 from skdeepclust import DDC
 from skdeepclust._compare import load_dataset
@@ -52,18 +53,13 @@ def make_step(uco_kernel, n_clusters, device):
 def time_steps(step, batches, warmup, device):
     times = []
     for i, batch in enumerate(batches):
-        _sync(device)
+        sync(device)
         start = time.perf_counter()
         step(batch)
-        _sync(device)
+        sync(device)
         if i >= warmup:
             times.append(time.perf_counter() - start)
     return float(np.median(times))
-
-
-def _sync(device):
-    if device.startswith("cuda"):
-        torch.cuda.synchronize()
 
 
 def main():
