@@ -44,11 +44,15 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--subsample", type=int, default=None)
+    parser.add_argument("--clustering-epochs", type=int, default=None,
+                        help="override ClustPy's clustering epochs; 0 scores its start "
+                             "(pretraining + initial clustering) as own_acc")
     args = parser.parse_args()
+    extra = {} if args.clustering_epochs is None else {"clustering_epochs": args.clustering_epochs}
     data = subsample(load_dataset(args.dataset), args.subsample)
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         for name in args.methods.split(","):
-            model = getattr(clustpy.deep, name)(data.n_clusters, random_state=seed)
+            model = getattr(clustpy.deep, name)(data.n_clusters, random_state=seed, **extra)
             start = time.perf_counter()
             model.fit(data.X_flat)
             seconds = time.perf_counter() - start
@@ -61,7 +65,7 @@ def main() -> None:
                 "own_acc": clustering_accuracy(data.y, own),
                 "own_nmi": normalized_mutual_info_score(data.y, own),
                 "fit_time": seconds, "clustpy": clustpy.__version__,
-                "threads": torch.get_num_threads(),
+                "threads": torch.get_num_threads(), **extra,
             }), flush=True)
 
 
