@@ -21,13 +21,13 @@ import copy
 import json
 import time
 
-import torch
 from bench_quality import subsample
 from sklearn.metrics import normalized_mutual_info_score
 from skorch.callbacks import Callback
 
 import skdeepclust._dec
 from skdeepclust import DEC, IDEC
+from skdeepclust._base import collect_outputs
 from skdeepclust._compare import load_dataset
 from skdeepclust.metrics import clustering_accuracy
 
@@ -50,9 +50,8 @@ class AccuracyCurve(Callback):
         self._record(net)
 
     def _record(self, net):
-        with torch.no_grad():
-            q = net.forward(self.X)[0]
-        self.curve_.append(round(clustering_accuracy(self.y, q.argmax(1).cpu().numpy()), 4))
+        q = collect_outputs(net, self.X, 0)
+        self.curve_.append(round(clustering_accuracy(self.y, q.argmax(1)), 4))
 
 
 def share_pretraining() -> None:
@@ -95,8 +94,8 @@ def main() -> None:
             "random_state": args.seed}
     for variant in json.loads(args.variants):
         start = time.perf_counter()
-        model = estimator(10, callbacks=[("accuracy_curve", AccuracyCurve(data.X, data.y))],
-                          **base, **variant)
+        curve_callback = ("accuracy_curve", AccuracyCurve(data.X, data.y))
+        model = estimator(data.n_clusters, callbacks=[curve_callback], **base, **variant)
         model.fit(data.X)
         seconds = time.perf_counter() - start
         # The estimator clones its callbacks; the fitted net holds the copy that ran.
