@@ -186,7 +186,10 @@ class DEC(BaseDeepClusterer):
         structure-exploiting tensor kernel (``"tensor"``, DEC-UCO_T). The MLP encoder has one
         block per hidden layer, the CNN two.
     uco_weight : float, default=0.01
-        Weight :math:`\lambda` of the companion objectives.
+        Weight :math:`\lambda` of the companion objectives. The default is the UCO paper's
+        value for its 400-epoch runs. In short runs (tens of epochs) a term this small barely
+        changes training. On the CPU protocol of ``benchmarks/RESULTS.md`` (20 epochs),
+        ``uco_weight=1.0`` gave the measured gain over DEC-Conv; see ``docs/methods/dec.md``.
     uco_weighting : {"constant", "linear", "exponential"}, default="constant"
         Relative block weights :math:`\omega(b)`.
     rel_sigma : float, default=0.15
