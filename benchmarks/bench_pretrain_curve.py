@@ -1,9 +1,9 @@
 """How good is the pretrained embedding after E epochs? k-means on it, at several E.
 
-Pretrains the DCN/ACeDeC autoencoder (``MLPAutoencoder`` with the default 500-500-2000-10
-network, Adam 1e-3, batch 256, summed MSE, as ``DCN`` pretrains) once per data set and seed,
-and at each checkpoint epoch prints one JSON line with the accuracy and NMI of
-``KMeans(n_init=10)`` on the embedding of all data, the loss and the elapsed seconds::
+Pretrains the DCN/ACeDeC autoencoder (``MLPAutoencoder`` with ``DCN``'s default network,
+batch size and pretraining learning rate, Adam, summed MSE, as ``DCN`` pretrains) once per
+data set and seed, and at each checkpoint epoch prints one JSON line with the accuracy and NMI
+of ``KMeans(n_init=10)`` on the embedding of all data, the loss and the elapsed seconds::
 
     OMP_NUM_THREADS=1 python benchmarks/bench_pretrain_curve.py --dataset fashion_mnist \
         --subsample 5000 --seed 0 --checkpoints 50,100,150,200
@@ -26,6 +26,8 @@ from sklearn.metrics import normalized_mutual_info_score
 from skorch.callbacks import Callback
 
 import skdeepclust._pretrain
+from skdeepclust import DCN
+from skdeepclust._base import collect_outputs
 from skdeepclust._compare import DATASETS, load_dataset
 from skdeepclust.metrics import clustering_accuracy
 from skdeepclust.nn.autoencoders import MLPAutoencoder
@@ -49,8 +51,7 @@ class KMeansCheckpoints(Callback):
         epoch = len(net.history)
         if epoch not in self.checkpoints:
             return
-        with torch.no_grad():
-            z = net.module_.encode(torch.as_tensor(self.X)).numpy()
+        z = collect_outputs(net, self.X, 0)
         labels = KMeans(self.n_clusters, n_init=10, random_state=self.seed).fit_predict(z)
         print(json.dumps({
             **self.label, "epoch": epoch,
@@ -81,11 +82,13 @@ def main() -> None:
         return make_net(*a, callbacks=[*(callbacks or []), ("kmeans", probe)], **kwargs)
 
     skdeepclust._pretrain.make_net = make_net_with_probe
+    dcn = DCN()
     torch.manual_seed(args.seed)
-    autoencoder = MLPAutoencoder((data.X_flat.shape[1],), activation=args.activation)
+    autoencoder = MLPAutoencoder((data.X_flat.shape[1],), dcn.hidden_dims, dcn.n_embed,
+                                 activation=args.activation)
     skdeepclust._pretrain.pretrain_autoencoder(
-        autoencoder, data.X_flat, epochs=max(checkpoints), batch_size=256, lr=1e-3,
-        seed=args.seed, device="cpu", reduction="sum",
+        autoencoder, data.X_flat, epochs=max(checkpoints), batch_size=dcn.batch_size,
+        lr=dcn.pretrain_lr, seed=args.seed, device="cpu", reduction="sum",
     )
 
 
