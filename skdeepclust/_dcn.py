@@ -82,10 +82,10 @@ def subspace_kmeans(
     :math:`P_c` (m columns) and a shared part :math:`P_s`, and hard assignments,
 
     .. math::
-        \sum_i \|P_c^	op R^	op (y_i - \mu_{c(i)})\|^2 + \sum_i \|P_s^	op R^	op (y_i -
-        ar y)\|^2,
+        \sum_i \|P_c^\top R^\top (y_i - \mu_{c(i)})\|^2
+        + \sum_i \|P_s^\top R^\top (y_i - \bar y)\|^2,
 
-    which is the ACe/DeC cluster + shared loss with hard weights :math:`eta \in \{0, 1\}`.
+    which is the ACe/DeC cluster + shared loss with hard weights :math:`\beta \in \{0, 1\}`.
     Alternates: assign in the cluster part; centroids = means; :math:`R` = eigenvectors of
     :math:`S_w - S_t` (within-cluster minus total scatter) in ascending order of their
     eigenvalues, :math:`m` = number of negative eigenvalues (at least 1, at most d - 1).

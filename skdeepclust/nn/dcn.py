@@ -103,11 +103,11 @@ def balance_embedding(encoder_layer: nn.Linear, decoder_layer: nn.Linear) -> tor
     r"""Re-parametrise the code layer of an autoencoder so that its two weights are balanced.
 
     The reconstruction :math:`g(f(x))` does not change when the embedding is mapped by any
-    invertible :math:`A`, :math:`z 	o A z`, and the decoder's first layer by
+    invertible :math:`A`, :math:`z \to A z`, and the decoder's first layer by
     :math:`A^{-1}` (a gauge freedom of every autoencoder whose code layer is linear). This
     picks the :math:`A` that minimises :math:`\|A W_e\|_F^2 + \|W_d A^{-1}\|_F^2` (what weight
-    decay or tied weights would converge to): with :math:`M = W_e W_e^	op`,
-    :math:`N = W_d^	op W_d`, :math:`P = A^	op A` solves :math:`P M P = N`, i.e.
+    decay or tied weights would converge to): with :math:`M = W_e W_e^\top`,
+    :math:`N = W_d^\top W_d`, :math:`P = A^\top A` solves :math:`P M P = N`, i.e.
     :math:`P = M^{-1/2} (M^{1/2} N M^{1/2})^{1/2} M^{-1/2}`, and :math:`A = P^{1/2}`.
     For a linear autoencoder with :math:`d = D` and exact reconstruction
     (:math:`W_d = W_e^{-1}`), :math:`A W_e` is orthogonal: the embedding is a rotation of the
