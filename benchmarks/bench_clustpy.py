@@ -15,6 +15,9 @@ ClustPy's ``labels_`` come from a final KMeans on the learned embedding; the met
 assignments are kept as ``dec_labels_`` (DEC, IDEC), ``dcn_labels_`` and ``acedec_labels_``.
 Ours report the method's own assignments, so both are logged: ``acc``/``nmi`` for ``labels_``
 and ``own_acc``/``own_nmi`` for the own assignments.
+
+``--activation relu`` swaps the LeakyReLU of ClustPy's default autoencoder for ReLU (our
+default), so that the two libraries can be compared with the same network.
 """
 
 from __future__ import annotations
@@ -47,8 +50,15 @@ def main() -> None:
     parser.add_argument("--clustering-epochs", type=int, default=None,
                         help="override ClustPy's clustering epochs; 0 scores its start "
                              "(pretraining + initial clustering) as own_acc")
+    parser.add_argument("--activation", choices=("leaky_relu", "relu"), default="leaky_relu",
+                        help="activation of ClustPy's default autoencoder (its default: "
+                             "LeakyReLU; relu isolates the activation from the rest)")
     args = parser.parse_args()
     extra = {} if args.clustering_epochs is None else {"clustering_epochs": args.clustering_epochs}
+    if args.activation == "relu":
+        network = (clustpy.deep.neural_networks.FeedforwardAutoencoder,
+                   {"activation_fn": torch.nn.ReLU})
+        extra["neural_network"] = network
     data = subsample(load_dataset(args.dataset), args.subsample)
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         for name in args.methods.split(","):
@@ -65,7 +75,8 @@ def main() -> None:
                 "own_acc": clustering_accuracy(data.y, own),
                 "own_nmi": normalized_mutual_info_score(data.y, own),
                 "fit_time": seconds, "clustpy": clustpy.__version__,
-                "threads": torch.get_num_threads(), **extra,
+                "threads": torch.get_num_threads(), "activation": args.activation,
+                **{key: value for key, value in extra.items() if key != "neural_network"},
             }), flush=True)
 
 

@@ -257,14 +257,19 @@ class DCN(_BaseDCN):
     n_embed : int, default=10
         Embedding dimension.
     activation : {"relu", "leaky_relu"}, default="relu"
-        Activation after each hidden layer (leaky slope 0.01).
+        Activation after each hidden layer (leaky slope 0.01). DCN keeps the k-means start on
+        the pretrained embedding almost unchanged, so this choice matters: with ReLU many
+        units die during pretraining (on Fashion-MNIST almost half of the first layer), which
+        clustered MNIST-5k better and Fashion-MNIST worse than LeakyReLU in our measurements
+        (``benchmarks/RESULTS.md``, issue 5).
     cluster_weight : float, default=1.0
         :math:`\lambda \ge 0`, the weight of the k-means term (paper form, with the factor 1/2).
     pretrain_epochs : int, default=100
         Autoencoder pretraining epochs (0: none; the k-means init then uses the random
         encoder), through :func:`skdeepclust._pretrain.pretrain_autoencoder`.
     pretrain_lr : float, default=1e-3
-        Learning rate of the pretraining.
+        Learning rate of the pretraining (with ``optimizer``). A lower rate keeps more ReLU
+        units alive, with the same trade-off between data sets as ``activation``.
     initial_count : float, default=100
         Count :math:`c_k` every centroid starts with (the original code's 100); larger values
         make the early centroid moves smaller.
@@ -429,6 +434,7 @@ class ACeDeC(_BaseDCN):
     n_embed : int, default=10
         Dimension :math:`d` of the embedding (at least 2: both spaces need a dimension).
     activation : {"relu", "leaky_relu"}, default="relu"
+        As in :class:`DCN`.
     init_epochs : int, default=20
         Epochs of the :math:`V`, :math:`b`-only initial training (0 skips it).
     balance : bool, default=True
