@@ -6,8 +6,8 @@ pretraining, captured before its clustering phase) and prints one JSON line with
 
 - ``reconstruction``: per-sample squared error on the data;
 - ``dead``: per hidden layer (encoder, then decoder), the fraction of units whose input is
-  <= 0 for every sample (a ReLU unit that never fires);
-- ``kmeans``: ACC / NMI of ``KMeans(n_init=10)``, DCN's start;
+  <= 0 for every sample (a ReLU unit that never fires, a LeakyReLU unit never positive);
+- ``kmeans``: ACC / NMI of ``KMeans(n_init=10)``, how DCN starts;
 - ``kmeans_single``: mean and standard deviation of ACC / NMI over 20 single-start runs;
 - ``consensus``: ACC / NMI of the majority vote of 50 single-start runs aligned to the
   lowest-inertia one (``skdeepclust.ensemble.consensus_vote``)::
