@@ -55,14 +55,13 @@ def main() -> None:
                              "LeakyReLU; relu isolates the activation from the rest)")
     args = parser.parse_args()
     extra = {} if args.clustering_epochs is None else {"clustering_epochs": args.clustering_epochs}
-    if args.activation == "relu":
-        network = (clustpy.deep.neural_networks.FeedforwardAutoencoder,
-                   {"activation_fn": torch.nn.ReLU})
-        extra["neural_network"] = network
+    network = {} if args.activation == "leaky_relu" else {"neural_network": (
+        clustpy.deep.neural_networks.FeedforwardAutoencoder, {"activation_fn": torch.nn.ReLU})}
     data = subsample(load_dataset(args.dataset), args.subsample)
     for seed in range(args.first_seed, args.first_seed + args.seeds):
         for name in args.methods.split(","):
-            model = getattr(clustpy.deep, name)(data.n_clusters, random_state=seed, **extra)
+            model = getattr(clustpy.deep, name)(data.n_clusters, random_state=seed, **extra,
+                                                  **network)
             start = time.perf_counter()
             model.fit(data.X_flat)
             seconds = time.perf_counter() - start
@@ -75,8 +74,7 @@ def main() -> None:
                 "own_acc": clustering_accuracy(data.y, own),
                 "own_nmi": normalized_mutual_info_score(data.y, own),
                 "fit_time": seconds, "clustpy": clustpy.__version__,
-                "threads": torch.get_num_threads(), "activation": args.activation,
-                **{key: value for key, value in extra.items() if key != "neural_network"},
+                "threads": torch.get_num_threads(), "activation": args.activation, **extra,
             }), flush=True)
 
 

@@ -99,8 +99,9 @@ def main() -> None:
 
     X_tensor = torch.as_tensor(X, dtype=torch.float32)
     with torch.no_grad():
-        error = ((autoencoder(X_tensor)[1].flatten(1) - X_tensor) ** 2).sum(1).mean().item()
-    Z = autoencoder.encode(X_tensor).detach().numpy().astype(np.float64)
+        embedding, reconstruction = autoencoder(X_tensor)
+    error = ((reconstruction.flatten(1) - X_tensor) ** 2).sum(1).mean().item()
+    Z = embedding.numpy().astype(np.float64)
 
     def score(labels):
         return [round(clustering_accuracy(y, labels), 4),
