@@ -155,6 +155,7 @@ class _BaseDCN(BaseDeepClusterer):
         check_option("activation", self.activation, ACTIVATIONS)
         check_int("pretrain_epochs", self.pretrain_epochs, 0)
         check_real("pretrain_lr", self.pretrain_lr, 0.0)
+        check_int("pretrain_warmup", self.pretrain_warmup, 0)
         check_real("initial_count", self.initial_count, 0.0, strict=False)
 
     def _module_kwargs(self) -> dict:
@@ -170,7 +171,8 @@ class _BaseDCN(BaseDeepClusterer):
         return [("centroid_update", CentroidUpdate()), *super()._callbacks()]
 
     def _pretrain(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
-        pretrain_estimator_autoencoder(self, net, X, seed, lr=self.pretrain_lr, reduction="sum")
+        pretrain_estimator_autoencoder(self, net, X, seed, lr=self.pretrain_lr, reduction="sum",
+                                       warmup_epochs=self.pretrain_warmup)
 
     @staticmethod
     def _embedding(net: ClusteringNet, X: np.ndarray) -> np.ndarray:
@@ -258,18 +260,23 @@ class DCN(_BaseDCN):
         Embedding dimension.
     activation : {"relu", "leaky_relu"}, default="relu"
         Activation after each hidden layer (leaky slope 0.01). DCN keeps the k-means start on
-        the pretrained embedding almost unchanged, so this choice matters: with ReLU many
-        units die during pretraining (on Fashion-MNIST almost half of the first layer), which
-        clustered MNIST-5k better and Fashion-MNIST worse than LeakyReLU in our measurements
-        (``benchmarks/RESULTS.md``, issue 5).
+        the pretrained embedding almost unchanged, so the pretraining decides the result.
+        Without ``pretrain_warmup`` many ReLU units die during pretraining (on Fashion-MNIST
+        almost half of the first layer), and ReLU then clustered MNIST-5k better and
+        Fashion-MNIST worse than LeakyReLU (``benchmarks/RESULTS.md``, issue 5).
     cluster_weight : float, default=1.0
         :math:`\lambda \ge 0`, the weight of the k-means term (paper form, with the factor 1/2).
     pretrain_epochs : int, default=100
         Autoencoder pretraining epochs (0: none; the k-means init then uses the random
         encoder), through :func:`skdeepclust._pretrain.pretrain_autoencoder`.
     pretrain_lr : float, default=1e-3
-        Learning rate of the pretraining (with ``optimizer``). A lower rate keeps more ReLU
-        units alive, with the same trade-off between data sets as ``activation``.
+        Learning rate of the pretraining (with ``optimizer``).
+    pretrain_warmup : int, default=10
+        Epochs over which the pretraining learning rate rises linearly to ``pretrain_lr``
+        (per mini-batch; 0: constant rate). At the full rate from the first step, almost half
+        of the first layer's ReLU units die on Fashion-MNIST; with the warm-up the pretraining
+        ends at a lower reconstruction error with far fewer dead units, and k-means on the
+        embedding gains on MNIST-5k and Fashion-MNIST (``benchmarks/RESULTS.md``, issue 5).
     initial_count : float, default=100
         Count :math:`c_k` every centroid starts with (the original code's 100); larger values
         make the early centroid moves smaller.
@@ -343,6 +350,7 @@ class DCN(_BaseDCN):
         cluster_weight: float = 1.0,
         pretrain_epochs: int = 100,
         pretrain_lr: float = 1e-3,
+        pretrain_warmup: int = 10,
         initial_count: float = 100,
         n_init: int = 1,
         max_epochs: int = 50,
@@ -365,6 +373,7 @@ class DCN(_BaseDCN):
         self.cluster_weight = cluster_weight
         self.pretrain_epochs = pretrain_epochs
         self.pretrain_lr = pretrain_lr
+        self.pretrain_warmup = pretrain_warmup
         self.initial_count = initial_count
         self.n_init = n_init
         self.max_epochs = max_epochs
@@ -412,8 +421,8 @@ class ACeDeC(_BaseDCN):
     centroids are updated by running means with per-centroid counts (mini-batch k-means; the
     shared centroid is the running mean of all points), as in :class:`DCN`.
 
-    Initialisation (paper §2.2): pretrain the autoencoder and balance its code layer
-    (``balance``); then, on the embeddings,
+    Initialisation (paper §2.2): pretrain the autoencoder, balance its code layer if it is
+    linear (``balance``); then, on the embeddings,
     :func:`subspace_kmeans` (best of 10 rounds, each: :math:`V` random orthogonal, the
     dimensions split at random into two halves, k-means in the cluster half, then the rotation
     that minimises the cluster + shared terms for hard weights, in closed form, alternated
@@ -437,13 +446,17 @@ class ACeDeC(_BaseDCN):
         As in :class:`DCN`.
     init_epochs : int, default=20
         Epochs of the :math:`V`, :math:`b`-only initial training (0 skips it).
-    balance : bool, default=True
+    balance : bool or "auto", default="auto"
         After pretraining, re-parametrise the autoencoder's code layer so that its encoder and
         decoder weights are balanced (:func:`skdeepclust.nn.dcn.balance_embedding`; the
         autoencoder computes the same function). The embedding of an autoencoder is fixed
         only up to an invertible linear map, and the subspace k-means cost of the
         initialisation depends on that map; balancing removes the arbitrary part (for a
         linear autoencoder with :math:`d = D` the embedding becomes a rotation of the data).
+        ``"auto"`` balances a linear autoencoder (``hidden_dims=()``), where this map is the
+        whole freedom and balancing decides SYNTH-25, and leaves a deep one as pretrained:
+        there it fixes only one of the network's symmetries, and it lowered the result on
+        digits, MNIST-5k and Fashion-MNIST (``docs/methods/dcn.md``).
     augmentation : bool, default=False
         For images (``input_shape`` of length 3, (C, H, W)): also train on a randomly rotated and
         shifted copy of each batch (paper §2.2, see :class:`skdeepclust.nn.dcn.ACeDeCObjective`).
@@ -451,9 +464,9 @@ class ACeDeC(_BaseDCN):
         Largest rotation of the augmentation, in degrees.
     max_shift : float, default=0.1
         Largest shift of the augmentation, as a fraction of the image size.
-    pretrain_epochs, pretrain_lr, initial_count, n_init, max_epochs, batch_size, lr, \
-optimizer, clip_grad_norm, patience, input_shape, callbacks, device, n_jobs, random_state, \
-verbose
+    pretrain_epochs, pretrain_lr, pretrain_warmup, initial_count, n_init, max_epochs, \
+batch_size, lr, optimizer, clip_grad_norm, patience, input_shape, callbacks, device, n_jobs, \
+random_state, verbose
         As in :class:`DCN`. The logits :math:`b` use ``10 * lr``.
 
     Attributes
@@ -518,12 +531,13 @@ n_features_in_
         n_embed: int = 10,
         activation: str = "relu",
         init_epochs: int = 20,
-        balance: bool = True,
+        balance: bool | str = "auto",
         augmentation: bool = False,
         max_degrees: float = 15.0,
         max_shift: float = 0.1,
         pretrain_epochs: int = 100,
         pretrain_lr: float = 1e-3,
+        pretrain_warmup: int = 10,
         initial_count: float = 100,
         n_init: int = 1,
         max_epochs: int = 50,
@@ -550,6 +564,7 @@ n_features_in_
         self.max_shift = max_shift
         self.pretrain_epochs = pretrain_epochs
         self.pretrain_lr = pretrain_lr
+        self.pretrain_warmup = pretrain_warmup
         self.initial_count = initial_count
         self.n_init = n_init
         self.max_epochs = max_epochs
@@ -569,8 +584,10 @@ n_features_in_
         super()._check_params(n_samples)
         check_int("n_embed", self.n_embed, 2)
         check_int("init_epochs", self.init_epochs, 0)
-        if not isinstance(self.balance, (bool, np.bool_)):
-            raise TypeError(f"balance must be a bool; got {self.balance!r}.")
+        if isinstance(self.balance, str):
+            check_option("balance", self.balance, ("auto",))
+        elif not isinstance(self.balance, (bool, np.bool_)):
+            raise TypeError(f"balance must be a bool or 'auto'; got {self.balance!r}.")
         if not isinstance(self.augmentation, (bool, np.bool_)):
             raise TypeError(f"augmentation must be a bool; got {self.augmentation!r}.")
         check_real("max_degrees", self.max_degrees, 0.0, strict=False)
@@ -622,7 +639,8 @@ n_features_in_
     def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         self._pretrain(net, X, seed)
         module = net.module_
-        if self.balance:
+        linear = len(self.hidden_dims) == 0
+        if linear if isinstance(self.balance, str) else self.balance:
             # Fix the autoencoder's gauge (z -> A z, decoder -> A^-1) so that distances in the
             # embedding do not depend on an arbitrary invertible map (see balance_embedding).
             balance_embedding(module.autoencoder.encoder[-1], module.autoencoder.decoder[0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from skorch.callbacks import GradientNormClipping
+from skorch.callbacks import GradientNormClipping, LRScheduler
 
 from skdeepclust._net import ClusteringNet, make_net
 from skdeepclust.nn.objectives import ReconstructionObjective
@@ -23,6 +23,7 @@ def pretrain_autoencoder(
     reduction: str = "mean",
     noise: float = 0.0,
     clip_grad_norm: float | None = None,
+    warmup_epochs: int = 0,
     verbose: int = 0,
 ) -> ClusteringNet:
     """Train ``autoencoder`` in place to reconstruct ``X`` (end-to-end, optionally denoising).
@@ -46,6 +47,11 @@ def pretrain_autoencoder(
     noise : float, default=0.0
         Standard deviation of Gaussian input noise (denoising autoencoder); 0 disables it.
     clip_grad_norm : float or None
+    warmup_epochs : int, default=0
+        Raise the learning rate linearly from ``lr / n`` to ``lr`` over the first ``n``
+        mini-batches, the first ``warmup_epochs`` epochs (0: constant rate). Adam's
+        first steps move every weight by about ``lr`` whatever the gradient's size; at full
+        rate they switch off many ReLU units for good (see :class:`skdeepclust.DCN`).
     verbose : int, default=0
         2 or more prints skorch's per-epoch table.
 
@@ -57,6 +63,11 @@ def pretrain_autoencoder(
     callbacks = []
     if clip_grad_norm is not None:
         callbacks.append(("clip_grad_norm", GradientNormClipping(clip_grad_norm)))
+    if warmup_epochs > 0:
+        n_steps = warmup_epochs * max(1, len(X) // batch_size)   # full batches only
+        callbacks.append(("warmup", LRScheduler(torch.optim.lr_scheduler.LambdaLR,
+                                                lr_lambda=LinearWarmup(n_steps),
+                                                step_every="batch")))
     net = make_net(
         _Denoising(autoencoder, noise) if noise > 0 else autoencoder,
         ReconstructionObjective,
@@ -85,13 +96,14 @@ def pretrain_estimator_autoencoder(
     lr: float,
     reduction: str = "mean",
     noise: float = 0.0,
+    warmup_epochs: int = 0,
 ) -> None:
     """Pretrain ``net.module_.autoencoder`` with an estimator's own training settings.
 
     Does nothing when ``estimator.pretrain_epochs`` is 0; otherwise calls
     :func:`pretrain_autoencoder` with the estimator's ``pretrain_epochs``, ``batch_size``,
     ``optimizer``, ``clip_grad_norm`` and ``verbose`` on the net's device. ``lr``,
-    ``reduction`` and ``noise`` are what the methods choose differently.
+    ``reduction``, ``noise`` and ``warmup_epochs`` are what the methods choose differently.
     """
     if estimator.pretrain_epochs > 0:
         pretrain_autoencoder(
@@ -106,8 +118,19 @@ def pretrain_estimator_autoencoder(
             reduction=reduction,
             noise=noise,
             clip_grad_norm=estimator.clip_grad_norm,
+            warmup_epochs=warmup_epochs,
             verbose=estimator.verbose,
         )
+
+
+class LinearWarmup:
+    """Learning-rate factor ``min(1, (step + 1) / n_steps)`` for ``LambdaLR`` (picklable)."""
+
+    def __init__(self, n_steps: int):
+        self.n_steps = n_steps
+
+    def __call__(self, step: int) -> float:
+        return min(1.0, (step + 1) / self.n_steps)
 
 
 class _Denoising(torch.nn.Module):

@@ -7,6 +7,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
+import skdeepclust._dcn
 from skdeepclust._dcn import DCN, ACeDeC, split_dimensions, subspace_kmeans
 
 DCN_FAST = dict(hidden_dims=(16,), n_embed=3, pretrain_epochs=10, max_epochs=5, batch_size=32,
@@ -192,13 +193,27 @@ def test_acedec_balances_a_linear_autoencoder_into_a_rotation(balance):
     # the subspace k-means cost of the initialisation is the cost in the data.
     X, _ = _hidden_clusters()
     ACeDeC(n_clusters=4, hidden_dims=(), n_embed=X.shape[1], pretrain_epochs=20,
-           pretrain_lr=1e-2, init_epochs=0, max_epochs=1, batch_size=32, balance=balance,
-           callbacks=[_RecordEncoder()], random_state=0).fit(X)
+           pretrain_lr=1e-2, pretrain_warmup=0, init_epochs=0, max_epochs=1, batch_size=32,
+           balance=balance, callbacks=[_RecordEncoder()], random_state=0).fit(X)
     singular_values = torch.linalg.svdvals(RECORDED[0])
     if balance:
         torch.testing.assert_close(singular_values, torch.ones(8), atol=1e-3, rtol=0)
     else:   # what pretraining alone leaves (about 0.8 to 1.3 here)
         assert singular_values.max() / singular_values.min() > 1.2
+
+
+@pytest.mark.parametrize("balance, hidden_dims, balanced", [
+    ("auto", (), True), ("auto", (16,), False), (True, (16,), True), (False, (), False),
+])
+def test_acedec_auto_balances_only_a_linear_autoencoder(monkeypatch, balance, hidden_dims,
+                                                        balanced):
+    calls = []
+    monkeypatch.setattr(skdeepclust._dcn, "balance_embedding",
+                        lambda encoder, decoder: calls.append((encoder, decoder)))
+    X, _ = _hidden_clusters(n=120)
+    ACeDeC(n_clusters=4, **{**ACEDEC_FAST, "hidden_dims": hidden_dims, "max_epochs": 1},
+           balance=balance, random_state=0).fit(X)
+    assert len(calls) == int(balanced)
 
 
 def test_subspace_kmeans_recovers_hidden_clusters():
@@ -248,11 +263,14 @@ def test_no_pretraining_and_no_rotation_training(blobs):
     (DCN, {"activation": "tanh"}, ValueError, "activation"),
     (DCN, {"pretrain_epochs": -1}, ValueError, "pretrain_epochs"),
     (DCN, {"pretrain_lr": 0.0}, ValueError, "pretrain_lr"),
+    (DCN, {"pretrain_warmup": -1}, ValueError, "pretrain_warmup"),
+    (ACeDeC, {"pretrain_warmup": 2.5}, TypeError, "pretrain_warmup"),
     (DCN, {"initial_count": -1.0}, ValueError, "initial_count"),
     (DCN, {"n_clusters": 0}, ValueError, "n_clusters"),
     (ACeDeC, {"n_embed": 1}, ValueError, "n_embed"),
     (ACeDeC, {"init_epochs": -1}, ValueError, "init_epochs"),
-    (ACeDeC, {"balance": "yes"}, TypeError, "balance"),
+    (ACeDeC, {"balance": "yes"}, ValueError, "balance"),
+    (ACeDeC, {"balance": 1.0}, TypeError, "balance"),
     (ACeDeC, {"augmentation": "yes"}, TypeError, "augmentation"),
     (ACeDeC, {"augmentation": True}, ValueError, "images"),
     (ACeDeC, {"max_shift": 2.0}, ValueError, "max_shift"),

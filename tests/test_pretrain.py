@@ -13,11 +13,12 @@ def _data():
     return (rng.rand(120, 2) @ rng.rand(2, 12)).astype(np.float32)  # rank-2 data
 
 
-def _pretrain(seed=0, noise=0.0, epochs=30):
+def _pretrain(seed=0, noise=0.0, epochs=30, warmup_epochs=0):
     torch.manual_seed(seed)
     autoencoder = MLPAutoencoder((12,), (16,), n_embed=2)
     net = pretrain_autoencoder(autoencoder, _data(), epochs=epochs, batch_size=32, lr=1e-2,
-                               seed=seed, device="cpu", noise=noise)
+                               seed=seed, device="cpu", noise=noise,
+                               warmup_epochs=warmup_epochs)
     return autoencoder, net
 
 
@@ -40,6 +41,15 @@ def test_same_seed_same_weights():
 def test_denoising_trains_the_wrapped_autoencoder():
     autoencoder, net = _pretrain(noise=0.1, epochs=5)
     assert net.module_.autoencoder is autoencoder
+
+
+def test_warmup_raises_the_rate_linearly_per_batch_then_holds_it():
+    # 120 samples in batches of 32: 3 full batches per epoch (the last partial one is
+    # dropped), so 2 warm-up epochs are 6 steps.
+    _, net = _pretrain(epochs=3, warmup_epochs=2)
+    used = [batch["event_lr"] for epoch in net.history for batch in epoch["batches"]]
+    expected = [1e-2 * min(1.0, (step + 1) / 6) for step in range(9)]
+    np.testing.assert_allclose(used, expected, rtol=1e-12)
 
 
 def test_autoencoder_layout_and_activation_check():
