@@ -640,7 +640,8 @@ n_features_in_
         self._pretrain(net, X, seed)
         module = net.module_
         linear = len(self.hidden_dims) == 0
-        if linear if isinstance(self.balance, str) else self.balance:
+        balance = linear if self.balance == "auto" else bool(self.balance)
+        if balance:
             # Fix the autoencoder's gauge (z -> A z, decoder -> A^-1) so that distances in the
             # embedding do not depend on an arbitrary invertible map (see balance_embedding).
             balance_embedding(module.autoencoder.encoder[-1], module.autoencoder.decoder[0])
