@@ -40,15 +40,16 @@ def capture_pretraining(dataset: str, cache: Path | None) -> dict:
     """Make DCN's pretraining also store a copy of the pretrained autoencoder.
 
     With a ``cache`` folder, a pretrained state is saved there and reused by later runs with
-    the same data, restart seed, activation, epochs and learning rate (benchmark-only).
+    the same data, restart seed, activation, epochs, learning rate and warm-up
+    (benchmark-only).
     """
     captured = {}
     pretrain = skdeepclust._dcn.pretrain_estimator_autoencoder
 
     def pretrain_and_keep(estimator, net, X, seed, **kwargs):
         autoencoder = net.module_.autoencoder
-        lr = "" if estimator.pretrain_lr == 1e-3 else f"_lr{estimator.pretrain_lr}"
-        name = f"dcn_{dataset}_{seed}_{estimator.activation}_{estimator.pretrain_epochs}{lr}.pt"
+        name = (f"dcn_{dataset}_{seed}_{estimator.activation}_{estimator.pretrain_epochs}"
+                f"_lr{estimator.pretrain_lr}_warmup{estimator.pretrain_warmup}.pt")
         if cache is not None and (cache / name).exists():
             autoencoder.load_state_dict(torch.load(cache / name))
         else:
