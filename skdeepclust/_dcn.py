@@ -266,11 +266,11 @@ class DCN(_BaseDCN):
         Fashion-MNIST worse than LeakyReLU (``benchmarks/RESULTS.md``, issue 5).
     cluster_weight : float, default=0.1
         :math:`\lambda \ge 0`, the weight of the k-means term (paper form, with the factor 1/2).
-        0.1 is the best of the ACe/DeC paper's {0.1, 1, 10} on every image set of its Table 1,
-        and ClustPy's default. Against 1, measured here over 5 seeds: ACC +0.017 on
-        Fashion-MNIST and +0.010 on MNIST-5k with the NMI level; on the small ``digits`` set
-        1 was better (ACC +0.008, NMI +0.022 over 3 seeds; ``benchmarks/RESULTS.md``,
-        issue 5, session 10).
+        With 0.1, DCN scores at least as high as with 1 on every image set of the ACe/DeC
+        paper's Table 1 (Fashion-MNIST NMI 0.62 vs 0.55); it is also ClustPy's default.
+        Against 1, measured here over 5 seeds: ACC +0.017 on Fashion-MNIST and +0.010 on
+        MNIST-5k with the NMI level; on the small ``digits`` set 1 was better (ACC +0.008,
+        NMI +0.022 over 3 seeds; ``benchmarks/RESULTS.md``, issue 5, session 10).
     pretrain_epochs : int, default=100
         Autoencoder pretraining epochs (0: none; the k-means init then uses the random
         encoder), through :func:`skdeepclust._pretrain.pretrain_autoencoder`.
