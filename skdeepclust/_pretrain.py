@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from skorch.callbacks import GradientNormClipping, LRScheduler
 
-from skdeepclust._net import ClusteringNet, make_net
+from skdeepclust._net import BatchIterator, ClusteringNet, TensorDataset, make_net
 from skdeepclust.nn.objectives import ReconstructionObjective
 
 
@@ -64,7 +64,10 @@ def pretrain_autoencoder(
     if clip_grad_norm is not None:
         callbacks.append(("clip_grad_norm", GradientNormClipping(clip_grad_norm)))
     if warmup_epochs > 0:
-        n_steps = warmup_epochs * max(1, len(X) // batch_size)   # full batches only
+        # Counted by the training iterator's own rule (make_net drops the last partial batch).
+        per_epoch = len(BatchIterator(TensorDataset(torch.as_tensor(X)), batch_size,
+                                      drop_last=True))
+        n_steps = warmup_epochs * per_epoch
         callbacks.append(("warmup", LRScheduler(torch.optim.lr_scheduler.LambdaLR,
                                                 lr_lambda=LinearWarmup(n_steps),
                                                 step_every="batch")))
