@@ -481,8 +481,8 @@ class ACeDeC(_BaseDCN):
     max_shift : float, default=0.1
         Largest shift of the augmentation, as a fraction of the image size.
     pretrain_epochs, pretrain_lr, pretrain_warmup, pretrain_noise, initial_count, n_init, \
-max_epochs, batch_size, lr, optimizer, clip_grad_norm, patience, input_shape, callbacks, device, n_jobs, \
-random_state, verbose
+max_epochs, batch_size, lr, optimizer, clip_grad_norm, patience, input_shape, callbacks, \
+device, n_jobs, random_state, verbose
         As in :class:`DCN`. The logits :math:`b` use ``10 * lr``.
 
     Attributes
