@@ -452,17 +452,18 @@ class ACeDeC(_BaseDCN):
     shared centroid is the running mean of all points), as in :class:`DCN`.
 
     Initialisation (paper §2.2): pretrain the autoencoder, balance its code layer if it is
-    linear (``balance``); then, on the embeddings,
-    :func:`subspace_kmeans` (best of 10 rounds, each: :math:`V` random orthogonal, the
-    dimensions split at random into two halves, k-means in the cluster half, then the rotation
-    that minimises the cluster + shared terms for hard weights, in closed form, alternated
-    with the assignments); :math:`V` becomes the random orthogonal matrix of the network times
-    that rotation. Cluster centroids = cluster means (all dimensions), shared centroid = data
-    mean, :math:`b` = its optimum for that state (:func:`~skdeepclust.losses.dcn.
-    optimal_beta_logits`, clipped to :math:`\pm 4`). Then only :math:`V` and :math:`b` are
-    trained for ``init_epochs`` epochs (network and centroids fixed, the paper's "initial
-    estimate"), and Lloyd iterations in the :math:`\beta_{cs}`-weighted space, started from the
-    current centroids, give the starting centroids; :math:`b` is set to its optimum again.
+    linear (``balance``); then, on the embeddings, :func:`subspace_kmeans` (best of 10 rounds,
+    each: :math:`V` random orthogonal, the dimensions split at random into two halves, k-means
+    in the cluster half, then the rotation that minimises the cluster + shared terms for hard
+    weights, in closed form, alternated with the assignments; plus one round started from
+    ``KMeans(n_init=10)`` on all dimensions, the start of :class:`DCN`); :math:`V` becomes the
+    random orthogonal matrix of the network times that rotation. Cluster centroids = cluster
+    means (all dimensions), shared centroid = data mean, :math:`b` = its optimum for that state
+    (:func:`~skdeepclust.losses.dcn.optimal_beta_logits`, clipped to :math:`\pm 4`). Then only
+    :math:`V` and :math:`b` are trained for ``init_epochs`` epochs (network and centroids
+    fixed, the paper's "initial estimate"), and Lloyd iterations in the
+    :math:`\beta_{cs}`-weighted space, started from the current centroids, give the starting
+    centroids; :math:`b` is set to its optimum again.
 
     Parameters
     ----------
@@ -680,7 +681,8 @@ n_features_in_
         Y = self._embedding(net, X)
         # Paper §2.2 with the V, b-only step done in closed form first: random orthogonal
         # rotation, random split, k-means in the cluster half, then the exact minimiser over
-        # the rotation for hard weights (subspace_kmeans), best of 10 rounds.
+        # the rotation for hard weights (subspace_kmeans), best of 10 rounds and one round
+        # from full-space k-means.
         rotation, labels, _ = subspace_kmeans(Y, self.n_clusters, np.random.RandomState(seed))
         with torch.no_grad():
             module.V.copy_(module.V @ torch.as_tensor(rotation, dtype=module.V.dtype,

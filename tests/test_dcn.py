@@ -227,6 +227,18 @@ def test_subspace_kmeans_recovers_hidden_clusters():
     assert np.isfinite(cost)
 
 
+def test_subspace_kmeans_full_space_round_only_lowers_the_cost():
+    # The random rounds draw the same numbers either way, so the best of them plus the
+    # full-space round can only cost less; alone, the full-space round finds the clusters.
+    X, y = _hidden_clusters(seed=2)
+    X = X.astype(np.float64)
+    costs = [subspace_kmeans(X, 4, np.random.RandomState(0), n_rounds=2,
+                             full_space_round=full)[2] for full in (False, True)]
+    assert costs[1] <= costs[0]
+    _, labels, _ = subspace_kmeans(X, 4, np.random.RandomState(0), n_rounds=0)
+    assert normalized_mutual_info_score(y, labels) > 0.99
+
+
 @pytest.mark.parametrize("beta, cluster, shared", [
     ([0.9, 0.2, 0.55, 0.54], [0, 2], [1, 3]),
     ([0.1, 0.3, 0.2], [1], [0, 2]),       # none above the threshold: the largest
