@@ -25,6 +25,7 @@ from skdeepclust.nn.dcn import (
 from skdeepclust.utils._validation import check_int, check_option, check_real
 
 ACTIVATIONS = ("relu", "leaky_relu")
+PRETRAIN_DECAYS = ("none", "cosine")
 
 #: A dimension of the rotated embedding belongs to the cluster space when its weight
 #: :math:`\beta_{cs}` is at least this value (the two spaces weigh it equally at 1/2).
@@ -171,6 +172,7 @@ class _BaseDCN(BaseDeepClusterer):
         check_real("pretrain_lr", self.pretrain_lr, 0.0)
         check_int("pretrain_warmup", self.pretrain_warmup, 0)
         check_real("pretrain_noise", self.pretrain_noise, 0.0, strict=False)
+        check_option("pretrain_decay", self.pretrain_decay, PRETRAIN_DECAYS)
         check_real("initial_count", self.initial_count, 0.0, strict=False)
 
     def _module_kwargs(self) -> dict:
@@ -188,7 +190,8 @@ class _BaseDCN(BaseDeepClusterer):
     def _pretrain(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         pretrain_estimator_autoencoder(self, net, X, seed, lr=self.pretrain_lr, reduction="sum",
                                        noise=float(self.pretrain_noise),
-                                       warmup_epochs=self.pretrain_warmup)
+                                       warmup_epochs=self.pretrain_warmup,
+                                       cosine_decay=self.pretrain_decay == "cosine")
 
     @staticmethod
     def _embedding(net: ClusteringNet, X: np.ndarray) -> np.ndarray:
@@ -305,6 +308,9 @@ class DCN(_BaseDCN):
         (k-means on the pretrained embedding, which DCN keeps; 2 seeds): Fashion-MNIST ACC
         +0.035 and NMI +0.023, MNIST-5k NMI +0.010 and ACC -0.016; end to end see
         ``benchmarks/RESULTS.md``, issue 5, session 11.
+    pretrain_decay : {"cosine", "none"}, default="cosine"
+        After the warm-up, "cosine" lowers the pretraining learning rate to 0 along half a
+        cosine over the remaining mini-batches; "none" keeps ``pretrain_lr``.
     initial_count : float, default=100
         Count :math:`c_k` every centroid starts with (the original code's 100); larger values
         make the early centroid moves smaller.
@@ -380,6 +386,7 @@ class DCN(_BaseDCN):
         pretrain_lr: float = 1e-3,
         pretrain_warmup: int = 10,
         pretrain_noise: float = 0.2,
+        pretrain_decay: str = "cosine",
         initial_count: float = 100,
         n_init: int = 1,
         max_epochs: int = 50,
@@ -404,6 +411,7 @@ class DCN(_BaseDCN):
         self.pretrain_lr = pretrain_lr
         self.pretrain_warmup = pretrain_warmup
         self.pretrain_noise = pretrain_noise
+        self.pretrain_decay = pretrain_decay
         self.initial_count = initial_count
         self.n_init = n_init
         self.max_epochs = max_epochs
@@ -495,9 +503,9 @@ class ACeDeC(_BaseDCN):
         Largest rotation of the augmentation, in degrees.
     max_shift : float, default=0.1
         Largest shift of the augmentation, as a fraction of the image size.
-    pretrain_epochs, pretrain_lr, pretrain_warmup, pretrain_noise, initial_count, n_init, \
-max_epochs, batch_size, lr, optimizer, clip_grad_norm, patience, input_shape, callbacks, \
-device, n_jobs, random_state, verbose
+    pretrain_epochs, pretrain_lr, pretrain_warmup, pretrain_noise, pretrain_decay, \
+initial_count, n_init, max_epochs, batch_size, lr, optimizer, clip_grad_norm, patience, \
+input_shape, callbacks, device, n_jobs, random_state, verbose
         As in :class:`DCN`. The logits :math:`b` use ``10 * lr``.
 
     Attributes
@@ -570,6 +578,7 @@ n_features_in_
         pretrain_lr: float = 1e-3,
         pretrain_warmup: int = 10,
         pretrain_noise: float = 0.2,
+        pretrain_decay: str = "cosine",
         initial_count: float = 100,
         n_init: int = 1,
         max_epochs: int = 50,
@@ -598,6 +607,7 @@ n_features_in_
         self.pretrain_lr = pretrain_lr
         self.pretrain_warmup = pretrain_warmup
         self.pretrain_noise = pretrain_noise
+        self.pretrain_decay = pretrain_decay
         self.initial_count = initial_count
         self.n_init = n_init
         self.max_epochs = max_epochs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from skorch.callbacks import GradientNormClipping, LRScheduler
@@ -24,6 +26,7 @@ def pretrain_autoencoder(
     noise: float = 0.0,
     clip_grad_norm: float | None = None,
     warmup_epochs: int = 0,
+    cosine_decay: bool = False,
     verbose: int = 0,
 ) -> ClusteringNet:
     """Train ``autoencoder`` in place to reconstruct ``X`` (end-to-end, optionally denoising).
@@ -52,6 +55,9 @@ def pretrain_autoencoder(
         mini-batches, the first ``warmup_epochs`` epochs (0: constant rate). Adam's
         first steps move every weight by about ``lr`` whatever the gradient's size; at full
         rate they switch off many ReLU units for good (see :class:`skdeepclust.DCN`).
+    cosine_decay : bool, default=False
+        After the warm-up, lower the learning rate from ``lr`` to 0 along half a cosine over
+        the remaining mini-batches (False: keep ``lr``).
     verbose : int, default=0
         2 or more prints skorch's per-epoch table.
 
@@ -63,14 +69,14 @@ def pretrain_autoencoder(
     callbacks = []
     if clip_grad_norm is not None:
         callbacks.append(("clip_grad_norm", GradientNormClipping(clip_grad_norm)))
-    if warmup_epochs > 0:
+    if warmup_epochs > 0 or cosine_decay:
         # Counted by the training iterator's own rule (make_net drops the last partial batch).
         per_epoch = len(BatchIterator(TensorDataset(torch.as_tensor(X)), batch_size,
                                       drop_last=True))
-        n_steps = warmup_epochs * per_epoch
-        callbacks.append(("warmup", LRScheduler(torch.optim.lr_scheduler.LambdaLR,
-                                                lr_lambda=LinearWarmup(n_steps),
-                                                step_every="batch")))
+        schedule = WarmupCosine(warmup_epochs * per_epoch,
+                                epochs * per_epoch if cosine_decay else None)
+        callbacks.append(("lr_schedule", LRScheduler(torch.optim.lr_scheduler.LambdaLR,
+                                                     lr_lambda=schedule, step_every="batch")))
     net = make_net(
         _Denoising(autoencoder, noise) if noise > 0 else autoencoder,
         ReconstructionObjective,
@@ -100,13 +106,15 @@ def pretrain_estimator_autoencoder(
     reduction: str = "mean",
     noise: float = 0.0,
     warmup_epochs: int = 0,
+    cosine_decay: bool = False,
 ) -> None:
     """Pretrain ``net.module_.autoencoder`` with an estimator's own training settings.
 
     Does nothing when ``estimator.pretrain_epochs`` is 0; otherwise calls
     :func:`pretrain_autoencoder` with the estimator's ``pretrain_epochs``, ``batch_size``,
     ``optimizer``, ``clip_grad_norm`` and ``verbose`` on the net's device. ``lr``,
-    ``reduction``, ``noise`` and ``warmup_epochs`` are what the methods choose differently.
+    ``reduction``, ``noise``, ``warmup_epochs`` and ``cosine_decay`` are what the methods choose
+    differently.
     """
     if estimator.pretrain_epochs > 0:
         pretrain_autoencoder(
@@ -122,18 +130,33 @@ def pretrain_estimator_autoencoder(
             noise=noise,
             clip_grad_norm=estimator.clip_grad_norm,
             warmup_epochs=warmup_epochs,
+            cosine_decay=cosine_decay,
             verbose=estimator.verbose,
         )
 
 
-class LinearWarmup:
-    """Learning-rate factor ``min(1, (step + 1) / n_steps)`` for ``LambdaLR`` (picklable)."""
+class WarmupCosine:
+    r"""Learning-rate factor for ``LambdaLR`` (picklable): a linear warm-up, then optionally
+    half a cosine down to 0.
 
-    def __init__(self, n_steps: int):
-        self.n_steps = n_steps
+    .. math::
+        f(t) = \min\left(1, \frac{t + 1}{n_w}\right) \cdot
+        \tfrac{1}{2}\left(1 + \cos\left(\pi \, \frac{\max(0, t - n_w)}{T - n_w}\right)\right)
+
+    for step :math:`t`, ``n_warmup`` :math:`= n_w` and ``n_total`` :math:`= T`; the first factor
+    is 1 when ``n_warmup`` is 0, the second when ``n_total`` is None.
+    """
+
+    def __init__(self, n_warmup: int, n_total: int | None = None):
+        self.n_warmup = n_warmup
+        self.n_total = n_total
 
     def __call__(self, step: int) -> float:
-        return min(1.0, (step + 1) / self.n_steps)
+        factor = min(1.0, (step + 1) / self.n_warmup) if self.n_warmup > 0 else 1.0
+        if self.n_total is not None:
+            progress = min(1.0, max(0, step - self.n_warmup) / max(1, self.n_total - self.n_warmup))
+            factor *= 0.5 * (1.0 + math.cos(math.pi * progress))
+        return factor
 
 
 class _Denoising(torch.nn.Module):

@@ -194,9 +194,9 @@ def test_acedec_balances_a_linear_autoencoder_into_a_rotation(balance):
     # a denoising linear autoencoder shrinks (Sigma (Sigma + s^2 I)^-1), it is not a rotation.
     X, _ = _hidden_clusters()
     ACeDeC(n_clusters=4, hidden_dims=(), n_embed=X.shape[1], pretrain_epochs=20,
-           pretrain_lr=1e-2, pretrain_warmup=0, pretrain_noise=0.0, init_epochs=0,
-           max_epochs=1, batch_size=32, balance=balance, callbacks=[_RecordEncoder()],
-           random_state=0).fit(X)
+           pretrain_lr=1e-2, pretrain_warmup=0, pretrain_noise=0.0, pretrain_decay="none",
+           init_epochs=0, max_epochs=1, batch_size=32, balance=balance,
+           callbacks=[_RecordEncoder()], random_state=0).fit(X)
     singular_values = torch.linalg.svdvals(RECORDED[0])
     if balance:
         torch.testing.assert_close(singular_values, torch.ones(8), atol=1e-3, rtol=0)
@@ -262,12 +262,14 @@ def test_acedec_augmentation_on_images():
 
 
 @pytest.mark.parametrize("cls, params", [(DCN, DCN_FAST), (ACeDeC, ACEDEC_FAST)])
-def test_pretrain_noise_reaches_the_pretraining(blobs, cls, params):
-    # 0 pretrains a plain autoencoder; the default denoises, which gives another network.
+@pytest.mark.parametrize("option", [{"pretrain_noise": 0.0}, {"pretrain_decay": "none"}])
+def test_pretraining_options_reach_the_pretraining(blobs, cls, params, option):
+    # Each option set away from its default (denoising, cosine decay) pretrains another network
+    # (the decay starts after the warm-up, so that ends before the pretraining does).
     X, _ = blobs
-    fits = [cls(n_clusters=3, random_state=0, **{**params, "max_epochs": 1},
-                **noise).fit(X) for noise in ({"pretrain_noise": 0.0}, {})]
-    assert fits[1].pretrain_noise == 0.2
+    short = {**params, "max_epochs": 1, "pretrain_warmup": 2}
+    fits = [cls(n_clusters=3, random_state=0, **short, **kwargs).fit(X) for kwargs in (option, {})]
+    assert fits[1].get_params()[next(iter(option))] != next(iter(option.values()))
     assert not np.allclose(fits[0].transform(X), fits[1].transform(X))
 
 
@@ -291,6 +293,7 @@ def test_no_pretraining_and_no_rotation_training(blobs):
     (ACeDeC, {"pretrain_warmup": 2.5}, TypeError, "pretrain_warmup"),
     (DCN, {"pretrain_noise": -0.1}, ValueError, "pretrain_noise"),
     (ACeDeC, {"pretrain_noise": "some"}, TypeError, "pretrain_noise"),
+    (DCN, {"pretrain_decay": "linear"}, ValueError, "pretrain_decay"),
     (DCN, {"initial_count": -1.0}, ValueError, "initial_count"),
     (DCN, {"n_clusters": 0}, ValueError, "n_clusters"),
     (ACeDeC, {"n_embed": 1}, ValueError, "n_embed"),

@@ -13,12 +13,12 @@ def _data():
     return (rng.rand(120, 2) @ rng.rand(2, 12)).astype(np.float32)  # rank-2 data
 
 
-def _pretrain(seed=0, noise=0.0, epochs=30, warmup_epochs=0):
+def _pretrain(seed=0, noise=0.0, epochs=30, warmup_epochs=0, cosine_decay=False):
     torch.manual_seed(seed)
     autoencoder = MLPAutoencoder((12,), (16,), n_embed=2)
     net = pretrain_autoencoder(autoencoder, _data(), epochs=epochs, batch_size=32, lr=1e-2,
                                seed=seed, device="cpu", noise=noise,
-                               warmup_epochs=warmup_epochs)
+                               warmup_epochs=warmup_epochs, cosine_decay=cosine_decay)
     return autoencoder, net
 
 
@@ -50,6 +50,19 @@ def test_warmup_raises_the_rate_linearly_per_batch_then_holds_it():
     used = [batch["event_lr"] for epoch in net.history for batch in epoch["batches"]]
     expected = [1e-2 * min(1.0, (step + 1) / 6) for step in range(9)]
     np.testing.assert_allclose(used, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("warmup_epochs", [0, 2])
+def test_cosine_decay_follows_the_warmup_down_towards_zero(warmup_epochs):
+    # 4 epochs of 3 batches: 12 steps, the first 3 * warmup_epochs of them warming up.
+    _, net = _pretrain(epochs=4, warmup_epochs=warmup_epochs, cosine_decay=True)
+    used = np.array([batch["event_lr"] for epoch in net.history for batch in epoch["batches"]])
+    n_warmup = 3 * warmup_epochs
+    warm = [min(1.0, (t + 1) / n_warmup) if n_warmup else 1.0 for t in range(12)]
+    cosine = [0.5 * (1 + np.cos(np.pi * max(0, t - n_warmup) / (12 - n_warmup)))
+              for t in range(12)]
+    np.testing.assert_allclose(used, 1e-2 * np.array(warm) * np.array(cosine), rtol=1e-12)
+    assert used[n_warmup] == 1e-2 and np.all(np.diff(used[n_warmup:]) < 0)
 
 
 def test_autoencoder_layout_and_activation_check():
