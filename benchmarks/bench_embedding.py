@@ -40,7 +40,7 @@ def capture_pretraining(dataset: str, cache: Path | None) -> dict:
     """Make DCN's pretraining also store a copy of the pretrained autoencoder.
 
     With a ``cache`` folder, a pretrained state is saved there and reused by later runs with
-    the same data, restart seed, activation, epochs, learning rate and warm-up
+    the same data, restart seed, activation, epochs, learning rate, warm-up, noise and decay
     (benchmark-only).
     """
     captured = {}
@@ -49,7 +49,8 @@ def capture_pretraining(dataset: str, cache: Path | None) -> dict:
     def pretrain_and_keep(estimator, net, X, seed, **kwargs):
         autoencoder = net.module_.autoencoder
         name = (f"dcn_{dataset}_{seed}_{estimator.activation}_{estimator.pretrain_epochs}"
-                f"_lr{estimator.pretrain_lr}_warmup{estimator.pretrain_warmup}.pt")
+                f"_lr{estimator.pretrain_lr}_warmup{estimator.pretrain_warmup}"
+                f"_noise{estimator.pretrain_noise}_{estimator.pretrain_decay}.pt")
         if cache is not None and (cache / name).exists():
             autoencoder.load_state_dict(torch.load(cache / name))
         else:
