@@ -92,9 +92,9 @@ def subspace_kmeans(
     eigenvalues, :math:`m` = number of negative eigenvalues (at least 1, at most d - 1).
     Each random round starts from a random orthogonal :math:`R`, :math:`m = d/2` and k-means++
     seeds in that random cluster part (paper §2.2). With ``full_space_round`` one more round
-    starts from ``KMeans(n_init=10)`` in the full space: a random half of the dimensions often
-    misses cluster structure that the full space shows, and that start costs about as much as
-    one random round. The round with the lowest cost is returned.
+    starts from ``KMeans(n_init=10)`` on all dimensions (:class:`DCN`'s start), which a random
+    half of the dimensions can miss; it can only lower the returned cost. The round with the
+    lowest cost is returned.
 
     Parameters
     ----------
