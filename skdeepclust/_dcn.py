@@ -115,7 +115,10 @@ def subspace_kmeans(
     labels : ndarray of shape (n,)
     cost : float
     """
-    n, d = Y.shape
+    if n_rounds < 1 and not full_space_round:
+        raise ValueError("subspace_kmeans needs at least one round (n_rounds >= 1 or "
+                         "full_space_round=True).")
+    d = Y.shape[1]
     Y = Y - Y.mean(axis=0)
     starts = []
     for _ in range(n_rounds):
@@ -133,7 +136,7 @@ def _subspace_round(
     Y: np.ndarray, labels: np.ndarray, n_clusters: int, max_iter: int
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """One round of :func:`subspace_kmeans` on centred ``Y`` from the starting ``labels``."""
-    n, d = Y.shape
+    d = Y.shape[1]
     scatter_total = Y.T @ Y
     tol = 1e-9 * max(float(np.trace(scatter_total)), np.finfo(np.float64).tiny)
     for _ in range(max_iter):

@@ -237,6 +237,8 @@ def test_subspace_kmeans_full_space_round_only_lowers_the_cost():
     assert costs[1] <= costs[0]
     _, labels, _ = subspace_kmeans(X, 4, np.random.RandomState(0), n_rounds=0)
     assert normalized_mutual_info_score(y, labels) > 0.99
+    with pytest.raises(ValueError, match="at least one round"):
+        subspace_kmeans(X, 4, np.random.RandomState(0), n_rounds=0, full_space_round=False)
 
 
 @pytest.mark.parametrize("beta, cluster, shared", [
