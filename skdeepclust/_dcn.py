@@ -128,16 +128,17 @@ def subspace_kmeans(
         starts.append(_kmeans(Y @ R[:, :max(1, d // 2)], n_clusters, seed, n_init=1)[0])
     if full_space_round:
         starts.append(_kmeans(Y, n_clusters, random_state.randint(np.iinfo(np.int32).max))[0])
-    rounds = (_subspace_round(Y, labels, n_clusters, max_iter) for labels in starts)
+    scatter_total = Y.T @ Y
+    rounds = (_subspace_round(Y, scatter_total, labels, n_clusters, max_iter) for labels in starts)
     return min(rounds, key=lambda result: result[2])
 
 
 def _subspace_round(
-    Y: np.ndarray, labels: np.ndarray, n_clusters: int, max_iter: int
+    Y: np.ndarray, scatter_total: np.ndarray, labels: np.ndarray, n_clusters: int, max_iter: int
 ) -> tuple[np.ndarray, np.ndarray, float]:
-    """One round of :func:`subspace_kmeans` on centred ``Y`` from the starting ``labels``."""
+    """One round of :func:`subspace_kmeans` on centred ``Y`` (total scatter ``Y.T @ Y``) from
+    the starting ``labels``."""
     d = Y.shape[1]
-    scatter_total = Y.T @ Y
     tol = 1e-9 * max(float(np.trace(scatter_total)), np.finfo(np.float64).tiny)
     for _ in range(max_iter):
         centers = _cluster_means(Y, labels, np.zeros((n_clusters, d)))

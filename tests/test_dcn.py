@@ -271,7 +271,8 @@ def test_pretraining_options_reach_the_pretraining(blobs, cls, params, option):
     X, _ = blobs
     short = {**params, "max_epochs": 1, "pretrain_warmup": 2}
     fits = [cls(n_clusters=3, random_state=0, **short, **kwargs).fit(X) for kwargs in (option, {})]
-    assert fits[1].get_params()[next(iter(option))] != next(iter(option.values()))
+    (name, value), = option.items()
+    assert fits[1].get_params()[name] != value
     assert not np.allclose(fits[0].transform(X), fits[1].transform(X))
 
 
