@@ -22,8 +22,8 @@ from _clock import EpochClock, seconds_per_epoch, sync
 
 from skdeepclust import DDC
 from skdeepclust._compare import load_dataset
-from skdeepclust.nn.networks import DDCNetwork
-from skdeepclust.nn.objectives import DDCObjective
+from skdeepclust.nn.ddc import DDCNetwork
+from skdeepclust.nn.ddc import DDCObjective
 
 
 def bare_epoch_times(X, estimator, n_epochs, device):

@@ -24,8 +24,8 @@ from _clock import sync
 
 from skdeepclust import DDC
 from skdeepclust._compare import load_dataset
-from skdeepclust.nn.networks import DDCNetwork
-from skdeepclust.nn.objectives import DDCObjective
+from skdeepclust.nn.ddc import DDCNetwork
+from skdeepclust.nn.ddc import DDCObjective
 
 VARIANTS = {"DDC": None, "DDC-UCO_N": "naive", "DDC-UCO_T": "tensor"}
 

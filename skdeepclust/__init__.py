@@ -1,7 +1,8 @@
 """Deep clustering estimators that behave like scikit-learn clusterers."""
 
+from skdeepclust._acedec import ACeDeC
 from skdeepclust._aecm import AECM, ClusteringModule
-from skdeepclust._dcn import DCN, ACeDeC
+from skdeepclust._dcn import DCN
 from skdeepclust._ddc import DDC
 from skdeepclust._dec import DEC, IDEC
 

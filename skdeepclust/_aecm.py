@@ -2,19 +2,19 @@ r"""The clustering module (CM) and AE-CM (Boubekki, Kampffmeyer, Brefeld and Jen
 
 from __future__ import annotations
 
-import time
 import warnings
 from numbers import Real
 
 import numpy as np
 import torch
-from sklearn.cluster import KMeans
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
-from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer, collect_outputs
-from skdeepclust._net import ClusteringNet, make_net
-from skdeepclust._pretrain import pretrain_estimator_autoencoder
+from skdeepclust._autoencoder import BaseAutoencoderClusterer
+from skdeepclust._base import BaseDeepClusterer, DecoderMixin, collect_outputs
+from skdeepclust._kmeans import kmeans
+from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet, make_net
+from skdeepclust.callbacks import WeightAveragingEpoch
 from skdeepclust.losses.cm import cm_selection_score
 from skdeepclust.nn.cm import (
     AECMNetwork,
@@ -23,87 +23,24 @@ from skdeepclust.nn.cm import (
     CMNetwork,
     CMObjective,
 )
-from skdeepclust.utils._validation import check_int, check_option, check_real
+from skdeepclust.utils._sklearn_compat import (
+    NON_NEGATIVE_REAL,
+    POSITIVE_REAL,
+    SequenceOf,
+    StrOptions,
+)
+from skdeepclust.utils._validation import check_int
 
 INITS = ("random", "k-means++", "k-means")
 REDUCTIONS = ("mean", "sum")
 
-
-class WeightAveragingEpoch(Callback):
-    """The CM's averaging epoch: one more epoch of updates, then the mean of its weights.
-
-    Runs at the end of training (``on_train_end``, after the callbacks listed before it, so
-    after the best-epoch weights are restored): one shuffled epoch of ordinary optimiser steps,
-    adding every floating-point entry of the module's ``state_dict`` (encoder, decoder, CM) to
-    an accumulator after each step, then loads the average over the steps (paper §4.1: with
-    small batches the centroids of the last iterations scatter around the optimum, their mean
-    is close to it). The epoch appears in the history like any other, with
-    ``averaging_epoch=True``; its logged losses are those of the individual steps, not of the
-    averaged weights. Skipped when training was interrupted (Ctrl-C).
-    """
-
-    def on_train_end(self, net: ClusteringNet, X=None, y=None, **kwargs) -> None:
-        history = net.history
-        if X is None or not history or "train_loss" not in history[-1]:
-            return
-        start = time.perf_counter()
-        iterator = net.get_iterator(net.get_dataset(X), training=True)
-        sums = {
-            name: torch.zeros_like(value)
-            for name, value in net.module_.state_dict().items()
-            if value.is_floating_point()
-        }
-        n_steps = 0
-
-        def step(batch, **fit_params):
-            nonlocal n_steps
-            result = net.train_step(batch, **fit_params)
-            with torch.no_grad():
-                state = net.module_.state_dict()
-                for name, total in sums.items():
-                    total += state[name]
-            n_steps += 1
-            return result
-
-        history.new_epoch()
-        history.record("epoch", len(history))
-        net.run_single_epoch(iterator, training=True, prefix="train", step_fn=step)
-        if n_steps == 0:
-            return
-        state = net.module_.state_dict()
-        net.module_.load_state_dict({**state, **{k: v / n_steps for k, v in sums.items()}})
-        # Epoch-level means of every logged batch value, weighted by batch size, as skorch's
-        # PassthroughScoring does for the other epochs.
-        batches = history[-1, "batches"]
-        weights = np.array([batch["train_batch_size"] for batch in batches], dtype=np.float64)
-        for key in batches[0]:
-            if key.startswith("train_") and key != "train_batch_size":
-                values = np.array([batch[key] for batch in batches], dtype=np.float64)
-                history.record(key, float(np.average(values, weights=weights)))
-        history.record("averaging_epoch", True)
-        history.record("dur", time.perf_counter() - start)
-
-
-def _check_alpha(alpha, n_clusters: int) -> None:
-    if isinstance(alpha, Real) and not isinstance(alpha, bool):
-        check_real("alpha", alpha, 0.0)
-        return
-    if isinstance(alpha, (str, bytes, bool)) or not hasattr(alpha, "__len__"):
-        raise TypeError(
-            f"alpha must be a positive float or a sequence of n_clusters positive floats; "
-            f"got {alpha!r}."
-        )
-    try:
-        values = np.asarray(alpha, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"alpha must contain real numbers; got {alpha!r}.") from exc
-    if values.ndim != 1 or len(values) != n_clusters:
-        raise ValueError(
-            f"alpha must be a scalar or have one entry per cluster (n_clusters={n_clusters}); "
-            f"got shape {values.shape}."
-        )
-    if not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise ValueError(f"alpha entries must be finite and > 0; got {alpha!r}.")
+#: The parameters of the clustering module, shared by CM and AE-CM.
+CM_CONSTRAINTS: dict = {
+    "alpha": [*POSITIVE_REAL, SequenceOf(Real, 0, strict=True, allow_empty=False)],
+    "reduction": [StrOptions(set(REDUCTIONS))],
+    "init": [StrOptions(set(INITS))],
+    "averaging_epoch": ["boolean"],
+}
 
 
 def _alpha_value(alpha) -> float | tuple[float, ...]:
@@ -113,42 +50,30 @@ def _alpha_value(alpha) -> float | tuple[float, ...]:
     return tuple(float(a) for a in np.asarray(alpha, dtype=np.float64))
 
 
-def _kmeans_centers(Z: np.ndarray, n_clusters: int, init: str, seed: int) -> np.ndarray:
+def _cm_start(Z: np.ndarray, n_clusters: int, init: str, seed: int) -> np.ndarray:
     """Centres for the CM initialisation: one k-means++ seeding + one Lloyd step, or k-means."""
     if init == "k-means++":
         # The authors' pre_fit: KMeans(init="k-means++", n_init=1, max_iter=1).
-        kmeans = KMeans(n_clusters, init="k-means++", n_init=1, max_iter=1, random_state=seed)
-    else:
-        kmeans = KMeans(n_clusters, n_init=10, random_state=seed)
-    with warnings.catch_warnings():
-        # Duplicate points can leave fewer distinct centres than clusters; the CM then still
-        # starts from them and may separate them during training.
-        warnings.simplefilter("ignore", category=UserWarning)
-        kmeans.fit(Z)
-    return kmeans.cluster_centers_
+        return kmeans(Z, n_clusters, seed, n_init=1, max_iter=1).cluster_centers_
+    return kmeans(Z, n_clusters, seed).cluster_centers_
 
 
-class _BaseClusteringModule(BaseDeepClusterer):
-    """What CM and AE-CM share: prior/reduction/init checks, the averaging epoch, selection by
+class _ClusteringModuleMixin:
+    """What CM and AE-CM share: the alpha check, the averaging epoch, selection by
     :math:`L_{sp}`, ``cluster_centers_`` and the generative helpers."""
 
-    def _check_params(self, n_samples: int) -> None:
-        super()._check_params(n_samples)
-        _check_alpha(self.alpha, self.n_clusters)
-        check_option("reduction", self.reduction, REDUCTIONS)
-        check_option("init", self.init, INITS)
-        if not isinstance(self.averaging_epoch, (bool, np.bool_)):
-            raise TypeError(f"averaging_epoch must be a bool; got {self.averaging_epoch!r}.")
+    def _check_params_vs_input(self, X: np.ndarray) -> None:
+        super()._check_params_vs_input(X)
+        if not isinstance(self.alpha, Real) and len(self.alpha) != self.n_clusters:
+            raise ValueError(
+                f"alpha must be a scalar or have one entry per cluster (n_clusters="
+                f"{self.n_clusters}); got {len(self.alpha)} entries."
+            )
 
-    def _callbacks(self) -> list[tuple[str, Callback]]:
-        callbacks = super()._callbacks()
-        if self.averaging_epoch:
-            # Right after the best-epoch restore so the averaging starts from those weights and
-            # user callbacks' on_train_end see the final (averaged) weights.
-            names = [name for name, _ in callbacks]
-            position = names.index("best_weights") + 1 if "best_weights" in names else 0
-            callbacks.insert(position, ("averaging_epoch", WeightAveragingEpoch()))
-        return callbacks
+    def _method_callbacks(self) -> list[tuple[str, Callback]]:
+        # After the best-epoch restore, so the averaging starts from those weights and user
+        # callbacks' on_train_end see the final (averaged) weights.
+        return [("averaging_epoch", WeightAveragingEpoch())] if self.averaging_epoch else []
 
     def _cm_input(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
         """The points the CM clusters: ``X`` itself (CM) or its embedding (AE-CM)."""
@@ -156,7 +81,7 @@ class _BaseClusteringModule(BaseDeepClusterer):
 
     def _init_cm(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         if self.init != "random":
-            centers = _kmeans_centers(self._cm_input(net, X), self.n_clusters, self.init, seed)
+            centers = _cm_start(self._cm_input(net, X), self.n_clusters, self.init, seed)
             net.module_.head.set_centroids(centers)
 
     def _selection_score(self, net: ClusteringNet, X: np.ndarray) -> float:
@@ -174,45 +99,9 @@ class _BaseClusteringModule(BaseDeepClusterer):
                 total += float(cm_selection_score(gamma.double(), centroids, reduction="sum"))
         return total / len(X)
 
-    def fit(self, X, y=None):
-        """Train ``n_init`` networks and keep the one with the lowest :math:`L_{sp}`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
-            Training data.
-        y : Ignored
-            Not used, present for API consistency.
-
-        Returns
-        -------
-        self : object
-            Fitted estimator.
-        """
-        super().fit(X, y)
+    def _set_fitted_attributes(self, X: np.ndarray) -> None:
         with torch.no_grad():
             self.cluster_centers_ = self.net_.module_.head.centroids.detach().cpu().numpy()
-        return self
-
-    # ------------------------------------------------------------ generation
-
-    def _decode(self, Z: torch.Tensor) -> torch.Tensor:
-        """Map points of the space ``cluster_centers_`` lives in to the input space.
-
-        The identity for the CM, whose centres already live in the input space.
-        """
-        return Z
-
-    def decode_centers(self) -> np.ndarray:
-        """The cluster centres mapped to the input space.
-
-        Returns
-        -------
-        centers : ndarray of shape (n_clusters, n_features_in_), dtype float32
-            Reshape with ``.reshape(-1, *input_shape_)`` to view them as images.
-        """
-        check_is_fitted(self)
-        return self._map_numpy(self.cluster_centers_.astype(np.float32), self._decode)
 
     def interpolate_centers(self, start: int, stop: int, n_steps: int = 10) -> np.ndarray:
         r"""Points on the segment between two centres, mapped to the input space.
@@ -240,20 +129,11 @@ class _BaseClusteringModule(BaseDeepClusterer):
         check_int("n_steps", n_steps, 2)
         t = np.linspace(0.0, 1.0, n_steps, dtype=np.float32)[:, None]
         centers = self.cluster_centers_.astype(np.float32)
-        return self._map_numpy((1.0 - t) * centers[start] + t * centers[stop], self._decode)
-
-    def _check_codes(self, X, width: int) -> np.ndarray:
-        check_is_fitted(self)
-        X = check_array(X, dtype=np.float32)
-        if X.shape[1] != width:
-            raise ValueError(
-                f"X has {X.shape[1]} columns, but {type(self).__name__}.inverse_transform "
-                f"expects {width} (the width of transform's output)."
-            )
-        return X
+        return self._map_numpy((1.0 - t) * centers[start] + t * centers[stop],
+                               self._decode_centers)
 
 
-class ClusteringModule(_BaseClusteringModule):
+class ClusteringModule(_ClusteringModuleMixin, DecoderMixin, BaseDeepClusterer):
     r"""The clustering module (CM): an isotropic GMM trained as a softmax autoencoder.
 
     The responsibilities are :math:`\gamma_i = \operatorname{softmax}(x_i W_{enc} + b_{enc})` and
@@ -401,6 +281,8 @@ class ClusteringModule(_BaseClusteringModule):
     _module_class = CMNetwork
     _objective_class = CMObjective
 
+    _parameter_constraints: dict = {**BaseDeepClusterer._parameter_constraints, **CM_CONSTRAINTS}
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -423,24 +305,26 @@ class ClusteringModule(_BaseClusteringModule):
         random_state=None,
         verbose: int = 0,
     ):
-        self.n_clusters = n_clusters
         self.alpha = alpha
         self.reduction = reduction
         self.init = init
         self.averaging_epoch = averaging_epoch
-        self.n_init = n_init
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.clip_grad_norm = clip_grad_norm
         self.patience = patience
-        self.input_shape = input_shape
-        self.callbacks = callbacks
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.verbose = verbose
+        super().__init__(
+            n_clusters,
+            n_init=n_init,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            clip_grad_norm=clip_grad_norm,
+            input_shape=input_shape,
+            callbacks=callbacks,
+            device=device,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
 
     def _module_kwargs(self) -> dict:
         return {"input_shape": self.input_shape_, "n_clusters": self.n_clusters}
@@ -451,23 +335,16 @@ class ClusteringModule(_BaseClusteringModule):
     def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         self._init_cm(net, X, seed)
 
-    def inverse_transform(self, X):
-        r"""Map codes (responsibilities) to the input space: :math:`\gamma \mapsto \gamma U`.
+    def _decode(self, Z: torch.Tensor) -> torch.Tensor:
+        r"""Codes (responsibilities) to the input space: :math:`\gamma \mapsto \gamma U`."""
+        return self.net_.module_.head.decode(Z)
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_clusters)
-            Codes, e.g. the output of :meth:`transform`; rows need not sum to one.
-
-        Returns
-        -------
-        X_input : ndarray of shape (n_samples, n_features_in_), dtype float32
-        """
-        codes = self._check_codes(X, self.n_clusters)
-        return self._map_numpy(codes, self.net_.module_.head.decode)
+    def _decode_centers(self, centers: torch.Tensor) -> torch.Tensor:
+        # The CM's centres already live in the input space.
+        return centers
 
 
-class AECM(_BaseClusteringModule):
+class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
     r"""AE-CM: a clustering module nested in a deep autoencoder, trained jointly.
 
     An encoder :math:`f` maps :math:`x` to a code :math:`z = f(x) \in \mathbb{R}^p`, a decoder
@@ -517,11 +394,22 @@ class AECM(_BaseClusteringModule):
     pretrain_epochs : int, default=0
         Pretraining before the joint training (0: none), the authors' AE-CM^p path: (1) the
         autoencoder alone for ``pretrain_epochs`` epochs through the package's shared
-        pretraining (:func:`skdeepclust._pretrain.pretrain_autoencoder`, mean squared error);
-        (2) the CM initialised by ``init`` on the codes; (3) the CM alone on the frozen codes
-        with the full CM loss :math:`E_1..E_4` (``alpha``, ``reduction``) for another
-        ``pretrain_epochs`` epochs. Both stages use ``optimizer``, ``lr`` and ``batch_size``
-        (authors: 100 + 100 epochs).
+        pretraining (mean squared error); (2) the CM initialised by ``init`` on the codes;
+        (3) the CM alone on the frozen codes with the full CM loss :math:`E_1..E_4`
+        (``alpha``, ``reduction``) for another ``pretrain_epochs`` epochs (authors: 100 + 100
+        epochs). Both stages use the ``pretrain_*`` settings below.
+    pretrain_lr : float or None, default=None
+        Learning rate of both pretraining stages; None uses ``lr``.
+    pretrain_batch_size : int or None, default=None
+        Batch size of both pretraining stages; None uses ``batch_size``.
+    pretrain_noise : float, default=0.0
+        Gaussian input noise of the autoencoder pretraining (denoising); 0 disables it.
+    pretrain_warmup : int, default=0
+        Epochs of linear learning-rate warm-up in the autoencoder pretraining.
+    pretrain_decay : {"none", "cosine"}, default="none"
+        Cosine decay of the autoencoder pretraining's learning rate after the warm-up.
+    pretrain_optimizer : torch.optim.Optimizer class or None, default=None
+        Optimizer of both pretraining stages; None uses ``optimizer``.
     averaging_epoch : bool, default=True
         After training, run one more epoch and load the mean of the weights over its steps.
     n_init : int, default=10
@@ -612,6 +500,17 @@ n_features_in_, feature_names_in_
     _module_class = AECMNetwork
     _objective_class = AECMObjective
 
+    _module_class = AECMNetwork
+    _objective_class = AECMObjective
+
+    _parameter_constraints: dict = {
+        **BaseAutoencoderClusterer._parameter_constraints,
+        **CM_CONSTRAINTS,
+        "negative_slope": NON_NEGATIVE_REAL,
+        "beta": NON_NEGATIVE_REAL,
+        "lam": NON_NEGATIVE_REAL,
+    }
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -625,6 +524,12 @@ n_features_in_, feature_names_in_
         reduction: str = "mean",
         init: str = "random",
         pretrain_epochs: int = 0,
+        pretrain_lr: float | None = None,
+        pretrain_batch_size: int | None = None,
+        pretrain_noise: float = 0.0,
+        pretrain_warmup: int = 0,
+        pretrain_decay: str = "none",
+        pretrain_optimizer: type[torch.optim.Optimizer] | None = None,
         averaging_epoch: bool = True,
         n_init: int = 10,
         max_epochs: int = 150,
@@ -640,42 +545,41 @@ n_features_in_, feature_names_in_
         random_state=None,
         verbose: int = 0,
     ):
-        self.n_clusters = n_clusters
-        self.hidden_dims = hidden_dims
-        self.n_embed = n_embed
         self.negative_slope = negative_slope
         self.alpha = alpha
         self.beta = beta
         self.lam = lam
         self.reduction = reduction
         self.init = init
-        self.pretrain_epochs = pretrain_epochs
         self.averaging_epoch = averaging_epoch
-        self.n_init = n_init
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.clip_grad_norm = clip_grad_norm
         self.patience = patience
-        self.input_shape = input_shape
-        self.callbacks = callbacks
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.verbose = verbose
+        super().__init__(
+            n_clusters,
+            hidden_dims=hidden_dims,
+            n_embed=n_embed,
+            pretrain_epochs=pretrain_epochs,
+            pretrain_lr=pretrain_lr,
+            pretrain_batch_size=pretrain_batch_size,
+            pretrain_noise=pretrain_noise,
+            pretrain_warmup=pretrain_warmup,
+            pretrain_decay=pretrain_decay,
+            pretrain_optimizer=pretrain_optimizer,
+            n_init=n_init,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            clip_grad_norm=clip_grad_norm,
+            input_shape=input_shape,
+            callbacks=callbacks,
+            device=device,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
 
-    def _check_params(self, n_samples: int) -> None:
-        super()._check_params(n_samples)
-        if isinstance(self.hidden_dims, (str, bytes)) or not hasattr(self.hidden_dims, "__iter__"):
-            raise TypeError(f"hidden_dims must be a tuple of ints; got {self.hidden_dims!r}.")
-        for width in self.hidden_dims:
-            check_int("hidden_dims entries", width, 1)
-        check_int("n_embed", self.n_embed, 1)
-        check_int("pretrain_epochs", self.pretrain_epochs, 0)
-        check_real("negative_slope", self.negative_slope, 0.0, strict=False)
-        check_real("beta", self.beta, 0.0, strict=False)
-        check_real("lam", self.lam, 0.0, strict=False)
+    def _check_params_vs_input(self, X: np.ndarray) -> None:
+        super()._check_params_vs_input(X)
         if self.n_clusters > self.n_embed and self.lam > 0:
             warnings.warn(
                 f"n_clusters={self.n_clusters} > n_embed={self.n_embed}: {self.n_clusters} "
@@ -683,7 +587,7 @@ n_features_in_, feature_names_in_
                 "orthonormality penalty cannot reach 0 and distorts the clustering. Use "
                 "n_embed >= n_clusters or a small lam.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
 
     def _module_kwargs(self) -> dict:
@@ -706,8 +610,7 @@ n_features_in_, feature_names_in_
     def _cm_input(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
         return collect_outputs(net, X, 1)
 
-    def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
-        pretrain_estimator_autoencoder(self, net, X, seed, lr=self.lr)
+    def _initialize_clusters(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         self._init_cm(net, X, seed)
         if self.pretrain_epochs > 0:
             self._pretrain_cm(net, X, seed)
@@ -726,34 +629,15 @@ n_features_in_, feature_names_in_
             CMObjective,
             term_names=CMObjective.term_names,
             n_samples=len(codes),
-            batch_size=self.batch_size,
             seed=seed,
             device=net.device,
             verbose=self.verbose,
             criterion__alpha=_alpha_value(self.alpha),
             criterion__reduction=self.reduction,
-            optimizer=self.optimizer,
-            lr=self.lr,
+            **self._pretrain_optimization(),
             max_epochs=self.pretrain_epochs,
         )
         cm_net.fit(codes)
 
-    def _decode(self, Z: torch.Tensor) -> torch.Tensor:
-        return self.net_.module_.autoencoder.decode(Z)
 
-    def inverse_transform(self, X):
-        """Decode codes to the input space with the autoencoder's decoder.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_embed)
-            Codes, e.g. the output of :meth:`transform`.
-
-        Returns
-        -------
-        X_input : ndarray of shape (n_samples, n_features_in_), dtype float32
-        """
-        return self._map_numpy(self._check_codes(X, self.n_embed), self._decode)
-
-
-__all__ = ["AECM", "ClusteringModule", "WeightAveragingEpoch"]
+__all__ = ["AECM", "ClusteringModule"]

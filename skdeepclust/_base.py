@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -15,23 +16,22 @@ from sklearn.base import (
 )
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
 
-from skdeepclust._net import ClusteringNet, make_net
+from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet, make_net
 from skdeepclust.utils._device import resolve_device
 from skdeepclust.utils._random import restart_seeds, seeded_torch
-from skdeepclust.utils._validation import (
-    check_input_shape,
-    check_int,
-    check_n_clusters,
-    check_real,
-    split_image_input,
+from skdeepclust.utils._sklearn_compat import (
+    NON_NEGATIVE_INT,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    Interval,
+    SequenceOf,
+    SubclassOf,
+    validate_params,
 )
-
-#: Rows per batch in predict/transform/predict_proba. BatchNorm runs on its running statistics
-#: there, so this only trades memory for speed and never changes results.
-INFERENCE_BATCH_SIZE = 1024
+from skdeepclust.utils._validation import check_input_shape, split_image_input
 
 
 def _has_soft_assignments(estimator) -> bool:
@@ -43,45 +43,82 @@ class BaseDeepClusterer(
 ):
     """Base class: validation, restarts, skorch training, selection and the final pass.
 
-    ``fit`` runs: validate X -> draw one seed per restart -> for each restart (optionally in
-    parallel): build a :class:`~skdeepclust._net.ClusteringNet`, let the method initialise it
-    (:meth:`_initialize_net`), train it with skorch, score it with the method's own
-    unsupervised criterion (:meth:`_selection_score`, lower is better) -> keep the best restart
-    as ``net_`` -> set ``labels_`` through the same code path as :meth:`predict`.
+    ``fit`` runs: validate X and the parameters -> draw one seed per restart -> for each
+    restart (optionally in parallel): build a :class:`~skdeepclust._net.ClusteringNet`, let
+    the method initialise it (:meth:`_initialize_net`), train it with skorch, score it with
+    the method's own unsupervised criterion (:meth:`_selection_score`, lower is better) ->
+    keep the best restart as ``net_`` (only the best net so far is held) -> set ``labels_``
+    through the same code path as :meth:`predict` -> :meth:`_set_fitted_attributes`.
 
-    Subclasses set ``_module_class``, ``_objective_class`` and implement
-    :meth:`_module_kwargs` and :meth:`_objective_kwargs`; the other hooks have defaults.
+    Subclasses set ``_module_class`` and ``_objective_class``, implement
+    :meth:`_module_kwargs` and :meth:`_objective_kwargs`, extend ``_parameter_constraints``
+    and fill the other hooks where the method needs them; they never override ``fit``.
     Network outputs follow one layout: index 0 holds the assignments (soft or hard), index 1
     the embedding returned by :meth:`transform`.
 
-    Every subclass has the parameters ``n_clusters``, ``n_init``, ``max_epochs``,
-    ``batch_size``, ``lr``, ``optimizer``, ``clip_grad_norm``, ``patience``, ``input_shape``,
-    ``callbacks``, ``device``, ``n_jobs``, ``random_state`` and ``verbose`` (documented on
-    each estimator).
+    The parameters shared by every estimator are stored here; each estimator lists them in
+    its own explicit signature (scikit-learn reads parameters from ``__init__``) and passes
+    them on. ``patience`` belongs to the estimators that restore their best epoch.
     """
 
     _module_class: type[torch.nn.Module]
     _objective_class: type[torch.nn.Module]
     #: Whether network output 0 is a soft assignment (enables ``predict_proba``).
     _soft_assignments = True
+    #: Keep the weights of the epoch with the lowest training loss (and stop after
+    #: ``patience`` epochs without a lower one). Off for methods whose loss is not comparable
+    #: across epochs (DEC's KL to a moving target).
+    _restore_best_epoch = True
+
+    _parameter_constraints: dict = {
+        "n_clusters": POSITIVE_INT,
+        "n_init": POSITIVE_INT,
+        "max_epochs": POSITIVE_INT,
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "lr": POSITIVE_REAL,
+        "optimizer": [SubclassOf(torch.optim.Optimizer)],
+        "clip_grad_norm": [*POSITIVE_REAL, None],
+        "patience": [*POSITIVE_INT, None],
+        "input_shape": [SequenceOf(Integral, 1, strict=False, allow_empty=False), None],
+        "callbacks": [list, tuple, None],
+        "device": [str, torch.device],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "verbose": NON_NEGATIVE_INT,
+    }
+
+    def __init__(
+        self,
+        n_clusters: int,
+        *,
+        n_init: int,
+        max_epochs: int,
+        batch_size: int,
+        lr: float,
+        optimizer: type[torch.optim.Optimizer],
+        clip_grad_norm: float | None,
+        input_shape: tuple[int, ...] | None,
+        callbacks: list | None,
+        device: str,
+        n_jobs: int | None,
+        random_state,
+        verbose: int,
+    ):
+        self.n_clusters = n_clusters
+        self.n_init = n_init
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.clip_grad_norm = clip_grad_norm
+        self.input_shape = input_shape
+        self.callbacks = callbacks
+        self.device = device
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.verbose = verbose
 
     # ------------------------------------------------------------------ hooks
-
-    def _check_params(self, n_samples: int) -> None:
-        """Validate hyper-parameters; extend in subclasses (call super)."""
-        check_n_clusters(self.n_clusters, n_samples)
-        check_int("n_init", self.n_init, 1)
-        check_int("max_epochs", self.max_epochs, 1)
-        check_int("batch_size", self.batch_size, 2)
-        check_int("patience", self.patience, 1, allow_none=True)
-        check_int("verbose", self.verbose, 0)
-        check_real("lr", self.lr, 0.0)
-        check_real("clip_grad_norm", self.clip_grad_norm, 0.0, allow_none=True)
-        optimizer = self.optimizer
-        if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
-            raise TypeError(
-                f"optimizer must be a torch.optim.Optimizer class; got {self.optimizer!r}."
-            )
 
     @abstractmethod
     def _module_kwargs(self) -> dict:
@@ -91,8 +128,25 @@ class BaseDeepClusterer(
     def _objective_kwargs(self) -> dict:
         """Keyword arguments of ``_objective_class``."""
 
+    def _check_params_vs_input(self, X: np.ndarray) -> None:
+        """Checks that need the data (the constraint table covers the rest); extend with super."""
+        if len(X) < self.n_clusters:
+            raise ValueError(f"n_samples={len(X)} should be >= n_clusters={self.n_clusters}.")
+
+    def _net_params(self) -> dict:
+        """Extra ``NeuralNet`` parameters of the method (``optimizer__param_groups``...)."""
+        return {}
+
+    def _method_callbacks(self) -> list[tuple[str, Callback]]:
+        """The method's own skorch callbacks, run after the base's and before the user's."""
+        return []
+
     def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         """Prepare an initialised net before training (pretraining, k-means init...)."""
+
+    def _training_targets(self, X: np.ndarray) -> np.ndarray | None:
+        """What the net receives as ``y`` during training (None: unsupervised)."""
+        return None
 
     def _selection_score(self, net: ClusteringNet, X: np.ndarray) -> float:
         """The unsupervised criterion that ranks restarts (lower is better).
@@ -101,7 +155,14 @@ class BaseDeepClusterer(
         """
         return net.evaluate_terms(X, order=_evaluation_order(len(X)))["total"]
 
+    def _set_fitted_attributes(self, X: np.ndarray) -> None:
+        """Set the method's fitted attributes from ``net_`` (``labels_`` is set already)."""
+
     # ------------------------------------------------------------- validation
+
+    def _validate_params(self) -> None:
+        validate_params(self._parameter_constraints, self.get_params(deep=False),
+                        type(self).__name__)
 
     def _validate_fit_input(self, X) -> np.ndarray:
         X, sample_shape = split_image_input(X, self.input_shape)
@@ -130,18 +191,16 @@ class BaseDeepClusterer(
         callbacks: list[tuple[str, Callback]] = []
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
-        # Keeps the weights of the epoch with the lowest training loss in memory (no files, so
-        # parallel restarts cannot collide); patience=None only restores, never stops.
-        callbacks.append((
-            "best_weights",
-            EarlyStopping(
-                monitor="train_loss",
-                patience=self.patience if self.patience is not None else self.max_epochs + 1,
-                threshold=0.0,
-                threshold_mode="abs",
-                load_best=True,
-            ),
-        ))
+        if self._restore_best_epoch:
+            # Keeps the weights of the epoch with the lowest training loss in memory (no
+            # files, so parallel restarts cannot collide); patience=None only restores.
+            patience = self.patience if self.patience is not None else self.max_epochs + 1
+            callbacks.append((
+                "best_weights",
+                EarlyStopping(monitor="train_loss", patience=patience, threshold=0.0,
+                              threshold_mode="abs", load_best=True),
+            ))
+        callbacks += self._method_callbacks()
         for i, callback in enumerate(self.callbacks or ()):
             name, callback = callback if isinstance(callback, tuple) else (f"user_{i}", callback)
             if not isinstance(callback, Callback):
@@ -167,14 +226,17 @@ class BaseDeepClusterer(
             max_epochs=self.max_epochs,
             **{f"module__{k}": v for k, v in self._module_kwargs().items()},
             **{f"criterion__{k}": v for k, v in objective_kwargs.items()},
+            **self._net_params(),
         )
 
-    def _fit_restart(self, X: np.ndarray, seed: int, device: str) -> tuple[ClusteringNet, float]:
+    def _fit_restart(
+        self, X: np.ndarray, seed: int, device: str
+    ) -> tuple[ClusteringNet, float, np.ndarray]:
         with seeded_torch(seed, device):
             net = self._build_net(X, seed, device)
             net.initialize()
             self._initialize_net(net, X, seed)
-            net.partial_fit(X)
+            net.partial_fit(X, y=self._training_targets(X))
             history = net.history
             if history and "train_loss" not in history[-1]:
                 # skorch swallows KeyboardInterrupt (it is how EarlyStopping stops); an epoch
@@ -199,7 +261,8 @@ class BaseDeepClusterer(
             Fitted estimator.
         """
         X = self._validate_fit_input(X)
-        self._check_params(len(X))
+        self._validate_params()
+        self._check_params_vs_input(X)
         device = resolve_device(self.device)
         seeds = restart_seeds(self.random_state, self.n_init)
         results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
@@ -209,19 +272,23 @@ class BaseDeepClusterer(
             from tqdm.auto import tqdm
 
             results = tqdm(results, total=len(seeds), desc=f"{type(self).__name__} restarts")
-        nets, scores, labels = [], [], []
-        for net, score, restart_labels in results:
-            nets.append(net)
+        scores, labels = [], []
+        best_net, best_rank = None, np.inf
+        for i, (net, score, restart_labels) in enumerate(results):
             scores.append(score)
             labels.append(restart_labels)
+            # Non-finite scores rank last; ties keep the earlier restart. Only the best net so
+            # far is held, so memory does not grow with n_init.
+            rank = score if np.isfinite(score) else np.inf
+            if best_net is None or rank < best_rank:
+                best_net, best_rank, self.best_restart_ = net, rank, i
         self.restart_scores_ = np.asarray(scores, dtype=np.float64)
         self.restart_labels_ = np.stack(labels)
-        finite = np.where(np.isfinite(self.restart_scores_), self.restart_scores_, np.inf)
-        self.best_restart_ = int(np.argmin(finite))
-        self.net_ = nets[self.best_restart_]
+        self.net_ = best_net
         self.n_iter_ = len(self.net_.history)
         self._n_features_out = self._embedding_dim()
         self.labels_ = self._predict_labels(X)
+        self._set_fitted_attributes(X)
         return self
 
     def _embedding_dim(self) -> int:
@@ -334,3 +401,49 @@ def _evaluation_order(n_samples: int) -> np.ndarray:
     call sees the same batches; shuffled so that data sorted by class still gives mixed batches.
     """
     return np.random.RandomState(0).permutation(n_samples)
+
+
+class DecoderMixin:
+    """``inverse_transform`` and ``decode_centers`` for estimators with a decoder.
+
+    The estimator implements :meth:`_decode` (a torch map from the space of ``transform`` to
+    the input space); ``decode_centers`` maps ``cluster_centers_`` with
+    :meth:`_decode_centers`, which is :meth:`_decode` unless the centres live elsewhere.
+    """
+
+    def _decode(self, Z: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _decode_centers(self, centers: torch.Tensor) -> torch.Tensor:
+        return self._decode(centers)
+
+    def inverse_transform(self, X):
+        """Decode points of the embedding (the output of :meth:`transform`) to the input space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_embedding)
+
+        Returns
+        -------
+        X_input : ndarray of shape (n_samples, n_features_in_), dtype float32
+        """
+        check_is_fitted(self)
+        X = check_array(X, dtype=np.float32)
+        if X.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {X.shape[1]} columns, but {type(self).__name__}.inverse_transform "
+                f"expects {self._n_features_out} (the width of transform's output)."
+            )
+        return self._map_numpy(X, self._decode)
+
+    def decode_centers(self) -> np.ndarray:
+        """The cluster centres mapped to the input space.
+
+        Returns
+        -------
+        centers : ndarray of shape (n_clusters, n_features_in_), dtype float32
+            Reshape with ``.reshape(-1, *input_shape_)`` to view them as images.
+        """
+        check_is_fitted(self)
+        return self._map_numpy(self.cluster_centers_.astype(np.float32), self._decode_centers)

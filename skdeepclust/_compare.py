@@ -18,7 +18,8 @@ from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
 from skdeepclust._aecm import AECM, ClusteringModule
-from skdeepclust._dcn import DCN, ACeDeC
+from skdeepclust._acedec import ACeDeC
+from skdeepclust._dcn import DCN
 from skdeepclust._ddc import DDC
 from skdeepclust._dec import DEC, IDEC
 from skdeepclust.ensemble import consensus_vote

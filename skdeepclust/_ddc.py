@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import torch
 
 from skdeepclust._base import BaseDeepClusterer
-from skdeepclust.losses.uco import UCO_WEIGHTINGS
+from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
+from skdeepclust.nn.ddc import DDCNetwork, DDCObjective
 from skdeepclust.nn.encoders import ENCODERS, count_blocks
-from skdeepclust.nn.networks import DDCNetwork
-from skdeepclust.nn.objectives import UCO_KERNELS, DDCObjective
-from skdeepclust.utils._validation import check_int, check_option, check_real
+from skdeepclust.utils._sklearn_compat import (
+    NON_NEGATIVE_REAL,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    SequenceOf,
+    StrOptions,
+)
 
 
 class DDC(BaseDeepClusterer):
@@ -146,6 +153,18 @@ class DDC(BaseDeepClusterer):
     _module_class = DDCNetwork
     _objective_class = DDCObjective
 
+    _parameter_constraints: dict = {
+        **BaseDeepClusterer._parameter_constraints,
+        "encoder": [StrOptions({"auto", *ENCODERS})],
+        "hidden_dims": [SequenceOf(Integral, 1)],
+        "n_hidden": POSITIVE_INT,
+        "rel_sigma": POSITIVE_REAL,
+        "uco_kernel": [StrOptions(set(UCO_KERNELS)), None],
+        "uco_weight": NON_NEGATIVE_REAL,
+        "uco_weighting": [StrOptions(set(UCO_WEIGHTINGS))],
+        "reconstruction_weight": NON_NEGATIVE_REAL,
+    }
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -172,7 +191,6 @@ class DDC(BaseDeepClusterer):
         random_state=None,
         verbose: int = 0,
     ):
-        self.n_clusters = n_clusters
         self.encoder = encoder
         self.hidden_dims = hidden_dims
         self.n_hidden = n_hidden
@@ -181,33 +199,22 @@ class DDC(BaseDeepClusterer):
         self.uco_weight = uco_weight
         self.uco_weighting = uco_weighting
         self.reconstruction_weight = reconstruction_weight
-        self.n_init = n_init
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.clip_grad_norm = clip_grad_norm
         self.patience = patience
-        self.input_shape = input_shape
-        self.callbacks = callbacks
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.verbose = verbose
-
-    def _check_params(self, n_samples: int) -> None:
-        super()._check_params(n_samples)
-        check_option("encoder", self.encoder, ("auto", *ENCODERS))
-        check_int("n_hidden", self.n_hidden, 1)
-        check_real("rel_sigma", self.rel_sigma, 0.0)
-        check_option("uco_kernel", self.uco_kernel, (None, *UCO_KERNELS))
-        check_real("uco_weight", self.uco_weight, 0.0, strict=False)
-        check_option("uco_weighting", self.uco_weighting, UCO_WEIGHTINGS)
-        check_real("reconstruction_weight", self.reconstruction_weight, 0.0, strict=False)
-        if isinstance(self.hidden_dims, (str, bytes)) or not hasattr(self.hidden_dims, "__iter__"):
-            raise TypeError(f"hidden_dims must be a tuple of ints; got {self.hidden_dims!r}.")
-        for width in self.hidden_dims:
-            check_int("hidden_dims entries", width, 1)
+        super().__init__(
+            n_clusters,
+            n_init=n_init,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            clip_grad_norm=clip_grad_norm,
+            input_shape=input_shape,
+            callbacks=callbacks,
+            device=device,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
 
     def _encoder_name(self) -> str:
         if self.encoder != "auto":

@@ -6,124 +6,29 @@ import warnings
 
 import numpy as np
 import torch
-from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback
 
-from skdeepclust._base import INFERENCE_BATCH_SIZE, BaseDeepClusterer, collect_outputs
-from skdeepclust._net import BatchIterator, ClusteringNet
-from skdeepclust._pretrain import pretrain_estimator_autoencoder
+from skdeepclust._autoencoder import BaseAutoencoderClusterer
+from skdeepclust._kmeans import kmeans
+from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet
+from skdeepclust.callbacks import TargetDistributionUpdate
 from skdeepclust.losses.dec import dec_kl, target_distribution
-from skdeepclust.losses.uco import UCO_WEIGHTINGS
-from skdeepclust.nn.dec import DEC_ENCODERS, DECNetwork, DECObjective, DECTargets
+from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
+from skdeepclust.nn.dec import DEC_ENCODERS, DECNetwork, DECObjective
 from skdeepclust.nn.encoders import count_blocks
-from skdeepclust.nn.objectives import UCO_KERNELS
-from skdeepclust.utils._validation import check_int, check_option, check_real
+from skdeepclust.utils._sklearn_compat import (
+    NON_NEGATIVE_REAL,
+    POSITIVE_INT,
+    POSITIVE_REAL,
+    StrOptions,
+)
 
 #: Restarts of the k-means that initialises the centres in the embedding (DEC code: 20).
 KMEANS_N_INIT = 20
 
 
-class TargetBatchIterator(BatchIterator):
-    """:class:`~skdeepclust._net.BatchIterator` that also hands each batch's target rows to the
-    objective.
-
-    The rows of :math:`P` are permuted with the same permutation as the data, and
-    ``targets.batch`` is set to the rows of the batch just before the batch is yielded (skorch
-    trains on a batch before it asks for the next one). Without a target table it behaves like
-    the plain iterator.
-
-    Parameters
-    ----------
-    dataset, batch_size, shuffle, drop_last, generator
-        As in :class:`~skdeepclust._net.BatchIterator`.
-    targets : DECTargets or None
-        Shared with :class:`~skdeepclust.nn.dec.DECObjective`.
-    """
-
-    def __init__(self, dataset, batch_size, shuffle=False, drop_last=False, generator=None,
-                 targets: DECTargets | None = None):
-        super().__init__(dataset, batch_size, shuffle, drop_last, generator)
-        self.targets = targets
-
-    def __iter__(self):
-        targets = self.targets
-        if targets is None or targets.full is None:
-            yield from super().__iter__()
-            return
-        X, P = self.dataset.X, targets.full
-        if len(P) != len(X):
-            raise RuntimeError(f"{len(P)} target rows for {len(X)} training samples.")
-        if self.shuffle:
-            order = torch.randperm(len(X), generator=self.generator)
-            X, P = X[order.to(X.device)], P[order.to(P.device)]
-        for start, stop in self._bounds():
-            targets.batch = P[start:stop]
-            yield X[start:stop], None
-        targets.batch = None
-
-
-class TargetDistributionUpdate(Callback):
-    r"""Recomputes DEC's target distribution every ``update_interval`` epochs and stops on ``tol``.
-
-    At the start of training and after every ``update_interval``-th epoch: predict the soft
-    assignments :math:`Q` of all training data (eval mode), count the fraction of hard labels
-    that changed since the previous update, and either stop (fraction < ``tol``; history key
-    ``converged``) or store the new target :math:`P` (computed in float64 from the whole data
-    set) for the next epochs. The fraction is logged as ``label_change`` on update epochs.
-    Stopping raises ``KeyboardInterrupt`` in ``on_epoch_end`` after the epoch's losses are
-    recorded, the way skorch's ``EarlyStopping`` stops.
-
-    Parameters
-    ----------
-    update_interval : int, default=1
-        Epochs between target updates.
-    tol : float, default=1e-3
-        Stop when fewer than this fraction of labels changed between two updates; 0 never stops.
-    """
-
-    def __init__(self, update_interval: int = 1, tol: float = 1e-3):
-        self.update_interval = update_interval
-        self.tol = tol
-
-    def initialize(self):
-        self.X_ = None
-        self.labels_ = None
-        return self
-
-    def _update(self, net: ClusteringNet) -> float:
-        """Store the target of the current network; return the fraction of changed labels."""
-        q = torch.cat([
-            out[0] for out in net.iter_outputs(self.X_, (0,), INFERENCE_BATCH_SIZE)
-        ]).double()
-        labels = q.argmax(dim=1).numpy()
-        changed = 1.0 if self.labels_ is None else float(np.mean(labels != self.labels_))
-        self.labels_ = labels
-        net.criterion_.targets.full = target_distribution(q).float().to(net.device)
-        return changed
-
-    def on_train_begin(self, net, X=None, y=None, **kwargs):
-        self.initialize()
-        self.X_ = X
-        self._update(net)
-
-    def on_epoch_end(self, net, **kwargs):
-        epoch = len(net.history)
-        if epoch % self.update_interval:
-            return
-        changed = self._update(net)
-        net.history.record("label_change", changed)
-        if changed < self.tol:
-            net.history.record("converged", True)
-            raise KeyboardInterrupt
-
-    def on_train_end(self, net, X=None, y=None, **kwargs):
-        # Nothing of the training data stays on the fitted net.
-        net.criterion_.targets.clear()
-        self.initialize()
-
-
-class DEC(BaseDeepClusterer):
+class DEC(BaseAutoencoderClusterer):
     r"""Deep Embedded Clustering (Xie et al., 2016), with its convolutional form and UCO.
 
     An autoencoder is pretrained end to end (optionally denoising), k-means on the embeddings
@@ -159,11 +64,20 @@ class DEC(BaseDeepClusterer):
         Epochs of end-to-end autoencoder pretraining (mean squared error) per restart, through
         the package's shared pretraining; 0 skips it (k-means then runs on the embedding of the
         randomly initialised encoder).
-    pretrain_lr : float, default=1e-3
-        Learning rate of the pretraining (with ``optimizer`` and ``batch_size``).
+    pretrain_lr : float or None, default=1e-3
+        Learning rate of the pretraining; None uses ``lr``.
+    pretrain_batch_size : int or None, default=None
+        Batch size of the pretraining; None uses ``batch_size``.
     pretrain_noise : float, default=0.0
         Standard deviation of Gaussian input noise during pretraining (denoising autoencoder);
         0 disables it.
+    pretrain_warmup : int, default=0
+        Epochs over which the pretraining learning rate rises linearly (0: constant rate).
+    pretrain_decay : {"none", "cosine"}, default="none"
+        ``"cosine"`` lowers the pretraining learning rate to 0 along half a cosine after the
+        warm-up.
+    pretrain_optimizer : torch.optim.Optimizer class or None, default=None
+        Optimizer of the pretraining; None uses ``optimizer``.
     embedding_scale : float or None, default=10.0
         After pretraining, the embedding is rescaled so that the root-mean-square distance of
         the embedded training points to their k-means centre equals this value (the
@@ -207,7 +121,7 @@ class DEC(BaseDeepClusterer):
         Learning rate of the clustering phase (the UCO paper's DEC protocol; its UCO variants
         use 1e-4).
     optimizer : torch.optim.Optimizer class, default=torch.optim.Adam
-        Used for pretraining and clustering.
+        Used for clustering (and for pretraining unless ``pretrain_optimizer`` is set).
     clip_grad_norm : float or None, default=10.0
         Maximum global gradient norm; None disables clipping.
     input_shape : tuple of int or None, default=None
@@ -304,9 +218,20 @@ class DEC(BaseDeepClusterer):
 
     _module_class = DECNetwork
     _objective_class = DECObjective
-    #: DEC stops on ``tol``; the best-epoch restore of the other methods does not apply (the
-    #: KL to a moving target is not comparable across target updates).
-    patience = None
+    # The KL to a moving target is not comparable across target updates; DEC stops on tol.
+    _restore_best_epoch = False
+
+    _parameter_constraints: dict = {
+        **BaseAutoencoderClusterer._parameter_constraints,
+        "encoder": [StrOptions({"auto", *DEC_ENCODERS})],
+        "embedding_scale": [*POSITIVE_REAL, None],
+        "update_interval": POSITIVE_INT,
+        "tol": NON_NEGATIVE_REAL,
+        "uco_kernel": [StrOptions(set(UCO_KERNELS)), None],
+        "uco_weight": NON_NEGATIVE_REAL,
+        "uco_weighting": [StrOptions(set(UCO_WEIGHTINGS))],
+        "rel_sigma": POSITIVE_REAL,
+    }
 
     def __init__(
         self,
@@ -316,8 +241,12 @@ class DEC(BaseDeepClusterer):
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         pretrain_epochs: int = 100,
-        pretrain_lr: float = 1e-3,
+        pretrain_lr: float | None = 1e-3,
+        pretrain_batch_size: int | None = None,
         pretrain_noise: float = 0.0,
+        pretrain_warmup: int = 0,
+        pretrain_decay: str = "none",
+        pretrain_optimizer: type[torch.optim.Optimizer] | None = None,
         embedding_scale: float | None = 10.0,
         update_interval: int = 1,
         tol: float = 1e-3,
@@ -338,13 +267,7 @@ class DEC(BaseDeepClusterer):
         random_state=None,
         verbose: int = 0,
     ):
-        self.n_clusters = n_clusters
         self.encoder = encoder
-        self.hidden_dims = hidden_dims
-        self.n_embed = n_embed
-        self.pretrain_epochs = pretrain_epochs
-        self.pretrain_lr = pretrain_lr
-        self.pretrain_noise = pretrain_noise
         self.embedding_scale = embedding_scale
         self.update_interval = update_interval
         self.tol = tol
@@ -352,39 +275,32 @@ class DEC(BaseDeepClusterer):
         self.uco_weight = uco_weight
         self.uco_weighting = uco_weighting
         self.rel_sigma = rel_sigma
-        self.n_init = n_init
-        self.max_epochs = max_epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.optimizer = optimizer
-        self.clip_grad_norm = clip_grad_norm
-        self.input_shape = input_shape
-        self.callbacks = callbacks
-        self.device = device
-        self.n_jobs = n_jobs
-        self.random_state = random_state
-        self.verbose = verbose
+        super().__init__(
+            n_clusters,
+            hidden_dims=hidden_dims,
+            n_embed=n_embed,
+            pretrain_epochs=pretrain_epochs,
+            pretrain_lr=pretrain_lr,
+            pretrain_batch_size=pretrain_batch_size,
+            pretrain_noise=pretrain_noise,
+            pretrain_warmup=pretrain_warmup,
+            pretrain_decay=pretrain_decay,
+            pretrain_optimizer=pretrain_optimizer,
+            n_init=n_init,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            clip_grad_norm=clip_grad_norm,
+            input_shape=input_shape,
+            callbacks=callbacks,
+            device=device,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            verbose=verbose,
+        )
 
-    # ------------------------------------------------------------- parameters
-
-    def _check_params(self, n_samples: int) -> None:
-        super()._check_params(n_samples)
-        check_option("encoder", self.encoder, ("auto", *DEC_ENCODERS))
-        if isinstance(self.hidden_dims, (str, bytes)) or not hasattr(self.hidden_dims, "__iter__"):
-            raise TypeError(f"hidden_dims must be a tuple of ints; got {self.hidden_dims!r}.")
-        for width in self.hidden_dims:
-            check_int("hidden_dims entries", width, 1)
-        check_int("n_embed", self.n_embed, 1)
-        check_int("pretrain_epochs", self.pretrain_epochs, 0)
-        check_real("pretrain_lr", self.pretrain_lr, 0.0)
-        check_real("pretrain_noise", self.pretrain_noise, 0.0, strict=False)
-        check_real("embedding_scale", self.embedding_scale, 0.0, allow_none=True)
-        check_int("update_interval", self.update_interval, 1)
-        check_real("tol", self.tol, 0.0, strict=False)
-        check_option("uco_kernel", self.uco_kernel, (None, *UCO_KERNELS))
-        check_real("uco_weight", self.uco_weight, 0.0, strict=False)
-        check_option("uco_weighting", self.uco_weighting, UCO_WEIGHTINGS)
-        check_real("rel_sigma", self.rel_sigma, 0.0)
+    # ------------------------------------------------------------------ hooks
 
     def _encoder_name(self) -> str:
         if self.encoder != "auto":
@@ -415,36 +331,20 @@ class DEC(BaseDeepClusterer):
             "rel_sigma": float(self.rel_sigma),
         }
 
-    # --------------------------------------------------------------- training
+    def _method_callbacks(self) -> list[tuple[str, Callback]]:
+        return [("target_distribution",
+                 TargetDistributionUpdate(self.update_interval, float(self.tol)))]
 
-    def _callbacks(self) -> list[tuple[str, Callback]]:
-        callbacks = [item for item in super()._callbacks() if item[0] != "best_weights"]
-        update = TargetDistributionUpdate(self.update_interval, float(self.tol))
-        return [("target_distribution", update), *callbacks]
+    def _training_targets(self, X: np.ndarray) -> np.ndarray:
+        # Filled with the target distribution by TargetDistributionUpdate before each phase.
+        return np.zeros((len(X), self.n_clusters), dtype=np.float32)
 
-    def _build_net(self, X: np.ndarray, seed: int, device: str) -> ClusteringNet:
-        net = super()._build_net(X, seed, device)
-        targets = DECTargets()
-        net.set_params(
-            iterator_train=TargetBatchIterator,
-            iterator_train__targets=targets,
-            criterion__targets=targets,
-        )
-        return net
-
-    def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
-        """Pretrain the autoencoder, then put the centres at k-means centres of the embedding."""
-        pretrain_estimator_autoencoder(self, net, X, seed, lr=self.pretrain_lr,
-                                       noise=float(self.pretrain_noise))
-        embedding = collect_outputs(net, X, 1)
-        kmeans = KMeans(self.n_clusters, n_init=KMEANS_N_INIT, random_state=seed)
-        with warnings.catch_warnings():
-            # Duplicate embeddings can give fewer distinct centres than clusters; DEC then
-            # starts from them anyway.
-            warnings.simplefilter("ignore", category=ConvergenceWarning)
-            kmeans.fit(embedding)
-        centers = kmeans.cluster_centers_
-        rms = float(np.sqrt(kmeans.inertia_ / len(embedding)))
+    def _initialize_clusters(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
+        """Put the centres at the k-means centres of the pretrained embedding."""
+        embedding = self._embedding(net, X).astype(np.float32)
+        start = kmeans(embedding, self.n_clusters, seed, n_init=KMEANS_N_INIT)
+        centers = start.cluster_centers_
+        rms = float(np.sqrt(start.inertia_ / len(embedding)))
         if self.embedding_scale is not None and np.isfinite(rms) and rms > 0:
             # The Student-t kernel is not scale invariant; put the embedding at a fixed scale
             # (same autoencoder function, same k-means partition). See the class Notes.
@@ -474,32 +374,18 @@ class DEC(BaseDeepClusterer):
         score = float(dec_kl(target_distribution(q), q))
         return score + weight * squared_error / X.size
 
-    def fit(self, X, y=None):
-        """Pretrain, initialise and train ``n_init`` networks; keep the best by the criterion.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
-            Training data. Images may be passed as (n_samples, C, H, W).
-        y : Ignored
-            Not used, present for API consistency.
-
-        Returns
-        -------
-        self : object
-            Fitted estimator.
-        """
-        super().fit(X, y)
+    def _set_fitted_attributes(self, X: np.ndarray) -> None:
         self.cluster_centers_ = self.net_.module_.centers.detach().cpu().numpy().copy()
         self.n_clusters_used_ = int(len(np.unique(self.labels_)))
         self.converged_ = bool(self.net_.history[-1].get("converged", False))
+        # stacklevel 3: the caller of fit, past fit and this hook.
         if self.n_clusters_used_ < self.n_clusters:
             warnings.warn(
                 f"{type(self).__name__} assigned the training data to {self.n_clusters_used_} "
                 f"of n_clusters={self.n_clusters} clusters; the others are empty (their ids "
                 "do not occur in labels_).",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
         if not self.converged_ and self.tol > 0:
             warnings.warn(
@@ -507,9 +393,8 @@ class DEC(BaseDeepClusterer):
                 f"labels still changed between target updates after max_epochs="
                 f"{self.max_epochs}. Increase max_epochs or tol.",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
-        return self
 
 
 class IDEC(DEC):
@@ -531,8 +416,9 @@ class IDEC(DEC):
     n_clusters : int, default=8
     gamma : float, default=0.1
         Weight of the clustering loss relative to the reconstruction loss (> 0).
-    encoder, hidden_dims, n_embed, pretrain_epochs, pretrain_lr, pretrain_noise, \
-embedding_scale, update_interval, tol, uco_kernel, uco_weight, uco_weighting, rel_sigma, \
+    encoder, hidden_dims, n_embed, pretrain_epochs, pretrain_lr, pretrain_batch_size, \
+pretrain_noise, pretrain_warmup, pretrain_decay, pretrain_optimizer, embedding_scale, \
+update_interval, tol, uco_kernel, uco_weight, uco_weighting, rel_sigma, \
 n_init, max_epochs, batch_size, lr, optimizer, clip_grad_norm, input_shape, callbacks, \
 device, n_jobs, random_state, verbose
         As in :class:`DEC`.
@@ -562,6 +448,8 @@ restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_n
     ['train_kl', 'train_reconstruction']
     """
 
+    _parameter_constraints: dict = {**DEC._parameter_constraints, "gamma": POSITIVE_REAL}
+
     def __init__(
         self,
         n_clusters: int = 8,
@@ -571,8 +459,12 @@ restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_n
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         pretrain_epochs: int = 100,
-        pretrain_lr: float = 1e-3,
+        pretrain_lr: float | None = 1e-3,
+        pretrain_batch_size: int | None = None,
         pretrain_noise: float = 0.0,
+        pretrain_warmup: int = 0,
+        pretrain_decay: str = "none",
+        pretrain_optimizer: type[torch.optim.Optimizer] | None = None,
         embedding_scale: float | None = 10.0,
         update_interval: int = 1,
         tol: float = 1e-3,
@@ -600,7 +492,11 @@ restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_n
             n_embed=n_embed,
             pretrain_epochs=pretrain_epochs,
             pretrain_lr=pretrain_lr,
+            pretrain_batch_size=pretrain_batch_size,
             pretrain_noise=pretrain_noise,
+            pretrain_warmup=pretrain_warmup,
+            pretrain_decay=pretrain_decay,
+            pretrain_optimizer=pretrain_optimizer,
             embedding_scale=embedding_scale,
             update_interval=update_interval,
             tol=tol,
@@ -623,12 +519,8 @@ restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_n
         )
         self.gamma = gamma
 
-    def _check_params(self, n_samples: int) -> None:
-        super()._check_params(n_samples)
-        check_real("gamma", self.gamma, 0.0)
-
     def _reconstruction_weight(self) -> float:
         return 1.0 / float(self.gamma)
 
 
-__all__ = ["DEC", "IDEC", "TargetBatchIterator", "TargetDistributionUpdate"]
+__all__ = ["DEC", "IDEC"]

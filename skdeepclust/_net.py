@@ -12,30 +12,40 @@ from torch.utils.data import Dataset
 
 from skdeepclust.utils._random import make_generator
 
+#: Rows per batch in inference passes (predict, transform, target updates). BatchNorm runs on
+#: its running statistics there, so this only trades memory for speed and never changes results.
+INFERENCE_BATCH_SIZE = 1024
+
 
 class NonFiniteLossError(FloatingPointError):
     """A loss term became NaN or infinite during training."""
 
 
 class TensorDataset(Dataset):
-    """A dataset that is just one tensor (usually already on the training device).
+    """A dataset of one tensor, with an optional target tensor (usually on the device).
 
     ``__getitem__`` exists for skorch's bookkeeping; :class:`BatchIterator` never calls it,
-    it slices the tensor directly.
+    it slices the tensors directly.
 
     Parameters
     ----------
     X : Tensor of shape (n_samples, n_features)
+    y : Tensor of shape (n_samples, ...) or None
+        Per-sample targets of the objective (DEC's target distribution), sliced and shuffled
+        with ``X``. A callback may update it in place between epochs.
     """
 
-    def __init__(self, X: torch.Tensor):
+    def __init__(self, X: torch.Tensor, y: torch.Tensor | None = None):
+        if y is not None and len(y) != len(X):
+            raise ValueError(f"{len(y)} target rows for {len(X)} samples.")
         self.X = X
+        self.y = y
 
     def __len__(self) -> int:
         return len(self.X)
 
     def __getitem__(self, index):
-        return self.X[index], torch.zeros(())
+        return self.X[index], (torch.zeros(()) if self.y is None else self.y[index])
 
 
 class BatchIterator:
@@ -84,13 +94,14 @@ class BatchIterator:
     def __len__(self) -> int:
         return len(self._bounds())
 
-    def __iter__(self) -> Iterator[tuple[torch.Tensor, None]]:
-        X = self.dataset.X
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+        X, y = self.dataset.X, self.dataset.y
         if self.shuffle:
-            order = torch.randperm(len(X), generator=self.generator).to(X.device)
-            X = X[order]
+            order = torch.randperm(len(X), generator=self.generator)
+            X = X[order.to(X.device)]
+            y = None if y is None else y[order.to(y.device)]
         for start, stop in self._bounds():
-            yield X[start:stop], None
+            yield X[start:stop], None if y is None else y[start:stop]
 
 
 class ClusteringNet(NeuralNet):
@@ -98,9 +109,10 @@ class ClusteringNet(NeuralNet):
 
     Differences from ``NeuralNet``:
 
-    - ``criterion`` is an objective module whose ``forward(outputs, X)`` returns a dict of named
-      loss terms; ``get_loss`` sums them, logs each one into the batch history as
-      ``train_<name>`` and raises :class:`NonFiniteLossError` naming the epoch and term when one
+    - ``criterion`` is an objective module whose ``forward(outputs, X, y=None)`` returns a dict
+      of named loss terms (``y``: the batch's rows of the training targets, if any);
+      ``get_loss`` sums them, logs each one into the batch history as ``train_<name>`` and
+      raises :class:`NonFiniteLossError` naming the epoch and term when one
       is NaN or infinite.
     - ``get_dataset`` puts the whole input on ``device`` once; with :class:`BatchIterator` as
       iterator, batches are tensor slices.
@@ -111,10 +123,13 @@ class ClusteringNet(NeuralNet):
     def get_dataset(self, X, y=None):
         if isinstance(X, Dataset):
             return X
-        return TensorDataset(torch.as_tensor(np.asarray(X), device=self.device))
+        return TensorDataset(
+            torch.as_tensor(np.asarray(X), device=self.device),
+            None if y is None else torch.as_tensor(y, device=self.device),
+        )
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        terms = self.criterion_(y_pred, X)
+        terms = self.criterion_(y_pred, X, y_true)
         total = sum(terms.values())
         if training:
             # One host transfer for all terms; skorch already syncs once per batch for the total.
@@ -241,4 +256,11 @@ def make_net(
     )
 
 
-__all__ = ["BatchIterator", "ClusteringNet", "NonFiniteLossError", "TensorDataset", "make_net"]
+__all__ = [
+    "INFERENCE_BATCH_SIZE",
+    "BatchIterator",
+    "ClusteringNet",
+    "NonFiniteLossError",
+    "TensorDataset",
+    "make_net",
+]

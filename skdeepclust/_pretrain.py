@@ -9,7 +9,7 @@ import torch
 from skorch.callbacks import GradientNormClipping, LRScheduler
 
 from skdeepclust._net import BatchIterator, ClusteringNet, TensorDataset, make_net
-from skdeepclust.nn.objectives import ReconstructionObjective
+from skdeepclust.nn.autoencoders import ReconstructionObjective
 
 
 def pretrain_autoencoder(
@@ -94,45 +94,6 @@ def pretrain_autoencoder(
     )
     net.fit(X)
     return net
-
-
-def pretrain_estimator_autoencoder(
-    estimator,
-    net: ClusteringNet,
-    X: np.ndarray,
-    seed: int,
-    *,
-    lr: float,
-    reduction: str = "mean",
-    noise: float = 0.0,
-    warmup_epochs: int = 0,
-    cosine_decay: bool = False,
-) -> None:
-    """Pretrain ``net.module_.autoencoder`` with an estimator's own training settings.
-
-    Does nothing when ``estimator.pretrain_epochs`` is 0; otherwise calls
-    :func:`pretrain_autoencoder` with the estimator's ``pretrain_epochs``, ``batch_size``,
-    ``optimizer``, ``clip_grad_norm`` and ``verbose`` on the net's device. ``lr``,
-    ``reduction``, ``noise``, ``warmup_epochs`` and ``cosine_decay`` are what the methods choose
-    differently.
-    """
-    if estimator.pretrain_epochs > 0:
-        pretrain_autoencoder(
-            net.module_.autoencoder,
-            X,
-            epochs=estimator.pretrain_epochs,
-            batch_size=estimator.batch_size,
-            lr=lr,
-            seed=seed,
-            device=str(net.device),
-            optimizer=estimator.optimizer,
-            reduction=reduction,
-            noise=noise,
-            clip_grad_norm=estimator.clip_grad_norm,
-            warmup_epochs=warmup_epochs,
-            cosine_decay=cosine_decay,
-            verbose=estimator.verbose,
-        )
 
 
 class WarmupCosine:

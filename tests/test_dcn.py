@@ -7,8 +7,10 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
-import skdeepclust._dcn
-from skdeepclust._dcn import DCN, ACeDeC, split_dimensions, subspace_kmeans
+import skdeepclust._acedec
+from skdeepclust import DCN, ACeDeC
+from skdeepclust._acedec import split_dimensions
+from skdeepclust._kmeans import subspace_kmeans
 
 DCN_FAST = dict(hidden_dims=(16,), n_embed=3, pretrain_epochs=10, max_epochs=5, batch_size=32,
                 lr=1e-3)
@@ -210,7 +212,7 @@ def test_acedec_balances_a_linear_autoencoder_into_a_rotation(balance):
 def test_acedec_auto_balances_only_a_linear_autoencoder(monkeypatch, balance, hidden_dims,
                                                         balanced):
     calls = []
-    monkeypatch.setattr(skdeepclust._dcn, "balance_embedding",
+    monkeypatch.setattr(skdeepclust._acedec, "balance_embedding",
                         lambda encoder, decoder: calls.append((encoder, decoder)))
     X, _ = _hidden_clusters(n=120)
     ACeDeC(n_clusters=4, **{**ACEDEC_FAST, "hidden_dims": hidden_dims, "max_epochs": 1},

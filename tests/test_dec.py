@@ -12,12 +12,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 from skorch.callbacks import Callback
 
-from skdeepclust._dec import DEC, IDEC, TargetBatchIterator
-from skdeepclust._net import TensorDataset
+from skdeepclust import DEC, IDEC
 from skdeepclust.datasets import make_blobs_images
 from skdeepclust.losses.dec import student_t_assignments
-from skdeepclust.nn.dec import DECTargets
-from skdeepclust.utils._random import make_generator
 
 #: A fit in a fraction of a second: tiny MLP, few epochs, no tolerance stop.
 FAST = dict(hidden_dims=(16,), n_embed=3, n_init=1, pretrain_epochs=10, max_epochs=5,
@@ -238,27 +235,10 @@ def test_conv_forms_on_images(cls, uco_kernel):
         assert {"train_uco_0", "train_uco_1", "train_reconstruction"} <= keys
 
 
-def test_batch_iterator_aligns_targets_with_rows():
-    X = torch.arange(10, dtype=torch.float32)[:, None]
-    targets = DECTargets()
-    targets.full = torch.cat([X, -X], 1)
-    iterator = TargetBatchIterator(TensorDataset(X), batch_size=4, shuffle=True,
-                                   drop_last=True, generator=make_generator(0), targets=targets)
-    seen = 0
-    for batch, _ in iterator:
-        torch.testing.assert_close(targets.batch[:, :1], batch)
-        seen += len(batch)
-    assert seen == 8 and targets.batch is None
-    # Without targets it is the plain iterator (same batches for the same seed).
-    plain = TargetBatchIterator(TensorDataset(X), batch_size=4, shuffle=True,
-                                generator=make_generator(0))
-    assert len(list(plain)) == 3
-
-
 def test_fitted_net_keeps_no_training_data(blobs):
     X, _ = blobs
     model = DEC(n_clusters=3, random_state=0, **FAST).fit(X)
-    assert model.net_.criterion_.targets.full is None
+    assert dict(model.net_.callbacks_)["target_distribution"].labels_ is None
     buffer = io.BytesIO()
     joblib.dump(model, buffer)
     buffer.seek(0)

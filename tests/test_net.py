@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from skdeepclust._net import BatchIterator, TensorDataset
+from skdeepclust.utils._random import make_generator
 
 
 def _rows(batches):
@@ -48,3 +49,18 @@ def test_iterator_does_not_touch_global_rng():
 def test_iterator_needs_tensor_dataset():
     with pytest.raises(TypeError, match="TensorDataset"):
         BatchIterator(np.zeros((3, 2)), 2)
+
+
+def test_batch_iterator_shuffles_targets_with_their_rows():
+    X = torch.arange(10, dtype=torch.float32)[:, None]
+
+    def batches(y):
+        return list(BatchIterator(TensorDataset(X, y), batch_size=4, shuffle=True,
+                                  drop_last=True, generator=make_generator(0)))
+
+    with_targets = batches(torch.cat([X, -X], 1))
+    for batch, target in with_targets:
+        torch.testing.assert_close(target[:, :1], batch)
+    assert sum(len(batch) for batch, _ in with_targets) == 8
+    # Targets do not change the batches drawn for a seed.
+    assert [b.tolist() for b, _ in batches(None)] == [b.tolist() for b, _ in with_targets]

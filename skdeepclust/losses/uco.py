@@ -7,11 +7,17 @@ separation term computed with a kernel on that block's output; the blocks are we
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 
+from skdeepclust.kernels import naive_kernel, tensor_kernel
 from skdeepclust.losses.ddc import cs_divergence
 
 UCO_WEIGHTINGS = ("constant", "linear", "exponential")
+
+#: Kernels available to the companion objectives, by ``uco_kernel`` name.
+UCO_KERNELS = {"naive": naive_kernel, "tensor": tensor_kernel}
 
 
 def uco_block_weights(n_blocks: int, weighting: str = "constant") -> list[float]:
@@ -56,3 +62,42 @@ def uco_terms(assignments: torch.Tensor, kernels: list[torch.Tensor]) -> list[to
     terms : list of Tensor of shape ()
     """
     return [cs_divergence(assignments, kernel) for kernel in kernels]
+
+
+def companion_terms(
+    assignments: torch.Tensor,
+    blocks: Sequence[torch.Tensor],
+    kernel: str,
+    rel_sigma: float,
+    weights: Sequence[float],
+) -> dict[str, torch.Tensor]:
+    r"""The weighted companion terms :math:`\lambda\,\omega(b)\,d_{cs}(A, K_b)` by name.
+
+    Each block gets its own kernel, with its width from its own distances. Used by every
+    method with companion objectives (DDC, DEC), with that method's assignment matrix.
+
+    Parameters
+    ----------
+    assignments : Tensor of shape (n, k)
+    blocks : sequence of Tensor of shape (n, ...)
+        Block outputs, block 0 nearest the input.
+    kernel : {"naive", "tensor"}
+        Key of :data:`UCO_KERNELS`.
+    rel_sigma : float
+        Kernel width factor.
+    weights : sequence of float
+        :math:`\lambda\,\omega(b)` per block.
+
+    Returns
+    -------
+    terms : dict of str to Tensor of shape ()
+        ``{"uco_0": ..., "uco_1": ...}``.
+    """
+    block_kernel = UCO_KERNELS[kernel]
+    kernels = [block_kernel(block, rel_sigma) for block in blocks]
+    return {
+        f"uco_{b}": weight * term
+        for b, (term, weight) in enumerate(
+            zip(uco_terms(assignments, kernels), weights, strict=True)
+        )
+    }

@@ -1,4 +1,5 @@
-"""Autoencoders used for pretraining and by the autoencoder-based clusterers.
+"""Autoencoders used for pretraining and by the autoencoder-based clusterers, and the
+pretraining objective.
 
 Each autoencoder has ``encode(x) -> z`` of shape (n, n_embed), ``decode(z) -> x_hat`` of
 shape (n, n_features), and ``forward(x) -> (z, x_hat)``.
@@ -10,6 +11,8 @@ import math
 
 import torch
 from torch import nn
+
+from skdeepclust.losses.reconstruction import reconstruction_loss
 
 
 def _activation(name: str, negative_slope: float) -> nn.Module:
@@ -73,3 +76,25 @@ class MLPAutoencoder(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         z = self.encode(x)
         return z, self.decode(z)
+
+
+class ReconstructionObjective(nn.Module):
+    """Autoencoder pretraining loss; outputs are ``(embedding, reconstruction)``.
+
+    Parameters
+    ----------
+    reduction : {"mean", "sum"}, default="mean"
+        See :func:`skdeepclust.losses.reconstruction.reconstruction_loss`.
+    """
+
+    term_names: tuple[str, ...] = ("reconstruction",)
+
+    def __init__(self, reduction: str = "mean"):
+        super().__init__()
+        self.reduction = reduction
+
+    def forward(
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None
+    ) -> dict[str, torch.Tensor]:
+        """The reconstruction term for one batch."""
+        return {"reconstruction": reconstruction_loss(X, outputs[1], self.reduction)}

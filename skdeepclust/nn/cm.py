@@ -259,7 +259,7 @@ class CMObjective(nn.Module):
         self.reduction = reduction
 
     def forward(
-        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None
     ) -> dict[str, torch.Tensor]:
         """Loss terms for one batch; ``outputs = (gamma, gamma, centroids)``."""
         gamma, centroids = outputs[0], outputs[2][0]
@@ -316,7 +316,7 @@ class AECMObjective(nn.Module):
         self.reduction = reduction
 
     def forward(
-        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None
     ) -> dict[str, torch.Tensor]:
         """Loss terms for one batch; ``outputs = (gamma, z, x_hat, centroids)``."""
         gamma, z, x_hat, centroids = outputs[0], outputs[1], outputs[2], outputs[3][0]

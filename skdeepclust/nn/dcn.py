@@ -224,7 +224,7 @@ class DCNObjective(nn.Module):
         super().__init__()
         self.cluster_weight = cluster_weight
 
-    def forward(self, outputs, X: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward(self, outputs, X: torch.Tensor, y: None = None) -> dict[str, torch.Tensor]:
         _, z, x_hat, assigned = outputs[:4]
         return {
             "reconstruction": reconstruction_loss(X, x_hat, "sum"),
@@ -365,7 +365,7 @@ class ACeDeCObjective(nn.Module):
         super().__init__()
         self.augmentation = augmentation
 
-    def forward(self, outputs, X: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward(self, outputs, X: torch.Tensor, y: None = None) -> dict[str, torch.Tensor]:
         _, y, x_hat, assigned, shared, beta = outputs[:6]
         beta_cs, shared_center = beta[0], shared[0]
         beta_ss = 1.0 - beta_cs

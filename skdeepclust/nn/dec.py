@@ -15,10 +15,9 @@ from torch import nn
 
 from skdeepclust.losses.dec import dec_kl, student_t_assignments, target_distribution
 from skdeepclust.losses.reconstruction import reconstruction_loss
-from skdeepclust.losses.uco import uco_block_weights, uco_terms
+from skdeepclust.losses.uco import companion_terms, uco_block_weights
 from skdeepclust.nn.decoders import CNNDecoder, MLPDecoder
 from skdeepclust.nn.encoders import CNNEncoder, build_encoder, he_init
-from skdeepclust.nn.objectives import UCO_KERNELS
 
 DEC_ENCODERS = ("mlp", "cnn")
 
@@ -162,27 +161,6 @@ class DECNetwork(nn.Module):
         return (q, z, *blocks)
 
 
-class DECTargets:
-    """The target distribution of the current training phase, shared by the batch iterator
-    (which cuts it into the rows of each batch) and :class:`DECObjective` (which reads them).
-
-    Attributes
-    ----------
-    full : Tensor of shape (n_samples, n_clusters) or None
-        :math:`P` over the training data, in the order of the training data.
-    batch : Tensor of shape (batch_size, n_clusters) or None
-        The rows of :math:`P` of the batch being trained on.
-    """
-
-    def __init__(self):
-        self.full: torch.Tensor | None = None
-        self.batch: torch.Tensor | None = None
-
-    def clear(self) -> None:
-        self.full = None
-        self.batch = None
-
-
 class DECObjective(nn.Module):
     r"""DEC's KL loss, optionally with reconstruction (IDEC) and companion objectives (UCO).
 
@@ -193,9 +171,10 @@ class DECObjective(nn.Module):
 
     Terms (history keys ``train_<name>``), each already weighted:
 
-    - ``kl``: :func:`~skdeepclust.losses.dec.dec_kl` between the target rows of the batch
-      (from :attr:`targets`, computed on the whole data set) and the batch's :math:`q`. Outside
-      training (no target rows set) the target is computed from the batch's own :math:`q`.
+    - ``kl``: :func:`~skdeepclust.losses.dec.dec_kl` between the batch's rows ``y`` of the
+      target distribution (computed on the whole data set, see
+      :class:`skdeepclust.callbacks.TargetDistributionUpdate`) and the batch's :math:`q`.
+      Without ``y`` (outside training) the target is computed from the batch's own :math:`q`.
     - ``reconstruction``: :math:`\rho` times the mean squared error when
       ``reconstruction_weight`` > 0 (IDEC: :math:`\rho = 1/\gamma`).
     - ``uco_0`` ... ``uco_{B-1}``: the companion objectives of the UCO paper with the DEC
@@ -212,7 +191,6 @@ class DECObjective(nn.Module):
     uco_weighting : {"constant", "linear", "exponential"}, default="constant"
     rel_sigma : float, default=0.15
         Kernel width factor of the companion objectives.
-    targets : DECTargets or None, default=None
     """
 
     def __init__(
@@ -223,7 +201,6 @@ class DECObjective(nn.Module):
         uco_weight: float = 0.01,
         uco_weighting: str = "constant",
         rel_sigma: float = 0.15,
-        targets: DECTargets | None = None,
     ):
         super().__init__()
         self.n_blocks = n_blocks
@@ -234,7 +211,6 @@ class DECObjective(nn.Module):
             [uco_weight * w for w in uco_block_weights(n_blocks, uco_weighting)]
             if uco_kernel is not None else []
         )
-        self.targets = targets
 
     @property
     def term_names(self) -> tuple[str, ...]:
@@ -245,35 +221,27 @@ class DECObjective(nn.Module):
             names += [f"uco_{b}" for b in range(self.n_blocks)]
         return tuple(names)
 
-    def _batch_targets(self, q: torch.Tensor) -> torch.Tensor:
-        batch = self.targets.batch if self.targets is not None else None
-        if batch is None:
-            return target_distribution(q.detach())
-        if batch.shape != q.shape:
-            raise RuntimeError(
-                f"Target rows of shape {tuple(batch.shape)} do not match the batch's "
-                f"assignments {tuple(q.shape)}."
-            )
-        return batch
-
     def forward(
-        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor,
+        y: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Loss terms for one batch; ``outputs = (q, z, *blocks[, x_hat])``."""
+        """Loss terms for one batch; ``outputs = (q, z, *blocks[, x_hat])``, ``y`` the batch's
+        target rows of shape (n, k) or None."""
         q = outputs[0]
-        terms = {"kl": dec_kl(self._batch_targets(q), q)}
+        if y is not None and y.shape != q.shape:
+            raise RuntimeError(
+                f"Target rows of shape {tuple(y.shape)} do not match the batch's assignments "
+                f"{tuple(q.shape)}."
+            )
+        target = target_distribution(q.detach()) if y is None else y
+        terms = {"kl": dec_kl(target, q)}
         if self.reconstruction_weight > 0:
             terms["reconstruction"] = self.reconstruction_weight * reconstruction_loss(
                 X, outputs[2 + self.n_blocks]
             )
         if self.uco_kernel is not None:
-            block_kernel = UCO_KERNELS[self.uco_kernel]
-            blocks = outputs[2 : 2 + self.n_blocks]
-            kernels = [block_kernel(block, self.rel_sigma) for block in blocks]
-            for b, (term, weight) in enumerate(
-                zip(uco_terms(q, kernels), self.uco_weights, strict=True)
-            ):
-                terms[f"uco_{b}"] = weight * term
+            terms.update(companion_terms(q, outputs[2 : 2 + self.n_blocks], self.uco_kernel,
+                                         self.rel_sigma, self.uco_weights))
         return terms
 
 
@@ -282,6 +250,5 @@ __all__ = [
     "DECAutoencoder",
     "DECNetwork",
     "DECObjective",
-    "DECTargets",
     "fan_in_uniform_init",
 ]

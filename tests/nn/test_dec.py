@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from skdeepclust.losses.dec import dec_kl, student_t_assignments, target_distribution
-from skdeepclust.nn.dec import DECNetwork, DECObjective, DECTargets
+from skdeepclust.nn.dec import DECNetwork, DECObjective
 
 
 def test_mlp_network_layout_and_architecture():
@@ -69,19 +69,17 @@ def test_rescale_embedding_keeps_reconstruction(encoder, shape):
         net.autoencoder.rescale_embedding(0.0)
 
 
-def test_objective_uses_batch_targets_when_set():
-    targets = DECTargets()
-    objective = DECObjective(targets=targets)
+def test_objective_uses_the_target_rows_it_is_given():
+    objective = DECObjective()
     q = torch.softmax(torch.randn(4, 3), 1)
     outputs = (q, torch.randn(4, 2))
     # No target rows: the batch's own target (evaluation outside training).
     own = objective(outputs, torch.randn(4, 5))["kl"]
     torch.testing.assert_close(own, dec_kl(target_distribution(q), q))
-    targets.batch = torch.full((4, 3), 1 / 3)
-    torch.testing.assert_close(objective(outputs, None)["kl"], dec_kl(targets.batch, q))
-    targets.batch = torch.full((5, 3), 1 / 3)
+    target = torch.full((4, 3), 1 / 3)
+    torch.testing.assert_close(objective(outputs, None, target)["kl"], dec_kl(target, q))
     with pytest.raises(RuntimeError, match="do not match"):
-        objective(outputs, None)
+        objective(outputs, None, torch.full((5, 3), 1 / 3))
 
 
 def test_objective_terms_and_weights():

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
+from skdeepclust.nn.ddc import DDCNetwork
 from skdeepclust.nn.decoders import build_decoder
 from skdeepclust.nn.encoders import build_encoder
-from skdeepclust.nn.networks import DDCNetwork
 
 
 @pytest.mark.parametrize("shape", [(1, 28, 28), (3, 20, 20), (1, 25, 31)])

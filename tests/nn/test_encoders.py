@@ -3,8 +3,8 @@
 import pytest
 import torch
 
+from skdeepclust.nn.ddc import DDCNetwork
 from skdeepclust.nn.encoders import CNNEncoder, build_encoder
-from skdeepclust.nn.networks import DDCNetwork
 
 
 def test_mlp_blocks():

@@ -1,18 +1,102 @@
-"""Objectives: criterion modules that turn a network's outputs into named, weighted terms.
+"""Network and objective of DDC (Kampffmeyer et al., 2019) and its companion forms.
 
-skorch owns the criterion (it is moved to the device with the network). ``forward`` returns a
-dict ``{term name: weighted term}``; the net sums the terms and logs each one.
+An encoder (:mod:`skdeepclust.nn.encoders`) followed by the DDC clustering head, optionally with
+a decoder (DDC-AE); the objective adds the companion objectives of the UCO paper
+(:func:`skdeepclust.losses.uco.companion_terms`) on the encoder blocks.
+
+Every network returns a flat, batch-first tuple with the assignments first: skorch's inference
+helpers keep element 0 of a tuple and concatenate tuples element-wise.
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
-from skdeepclust.kernels import median_gaussian_kernel, naive_kernel, tensor_kernel
+from skdeepclust.kernels import median_gaussian_kernel
 from skdeepclust.losses.ddc import ddc_orthogonality, ddc_separation, ddc_simplex
 from skdeepclust.losses.reconstruction import reconstruction_loss
-from skdeepclust.losses.uco import uco_block_weights, uco_terms
+from skdeepclust.losses.uco import companion_terms, uco_block_weights
+from skdeepclust.nn.decoders import build_decoder
+from skdeepclust.nn.encoders import build_encoder, he_init
+
+
+class DDCHead(nn.Module):
+    """The DDC clustering module: ``Linear -> ReLU -> BatchNorm1d -> Linear -> softmax``.
+
+    The BatchNorm output is the hidden representation ``H`` on which DDC computes its kernel.
+
+    Parameters
+    ----------
+    in_shape : tuple of int
+        Shape of one encoding (flattened here).
+    n_clusters : int
+    n_hidden : int, default=100
+    """
+
+    def __init__(self, in_shape: tuple[int, ...], n_clusters: int, n_hidden: int = 100):
+        super().__init__()
+        self.hidden = nn.Sequential(
+            nn.Linear(math.prod(in_shape), n_hidden), nn.ReLU(), nn.BatchNorm1d(n_hidden)
+        )
+        self.output = nn.Linear(n_hidden, n_clusters)
+
+    def forward(self, encoding: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return ``(assignments (n, k), hidden (n, n_hidden))``."""
+        hidden = self.hidden(encoding.flatten(1))
+        return torch.softmax(self.output(hidden), dim=1), hidden
+
+
+class DDCNetwork(nn.Module):
+    """Encoder followed by the DDC clustering head, optionally with a decoder (DDC-AE).
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        Shape of one sample.
+    n_clusters : int
+    encoder : {"mlp", "cnn", "gru"}, default="mlp"
+    hidden_dims : tuple of int, default=(500, 500)
+        Hidden widths of the MLP encoder.
+    n_hidden : int, default=100
+        Width of the head's hidden layer.
+    decoder : bool, default=False
+        Add a decoder that mirrors the encoder and reconstructs the input from the encoding.
+
+    Notes
+    -----
+    ``forward`` returns ``(assignments, hidden, *block_outputs[, reconstruction])`` with
+    shapes ``(n, k)``, ``(n, n_hidden)``, one tensor per encoder block (``n_blocks`` of them)
+    and, with a decoder, ``(n, n_features)``.
+    """
+
+    def __init__(
+        self,
+        input_shape: tuple[int, ...],
+        n_clusters: int,
+        encoder: str = "mlp",
+        hidden_dims: tuple[int, ...] = (500, 500),
+        n_hidden: int = 100,
+        decoder: bool = False,
+    ):
+        super().__init__()
+        self.encoder = build_encoder(encoder, input_shape, hidden_dims)
+        self.head = DDCHead(self.encoder.output_shape, n_clusters, n_hidden)
+        he_init(self.head)
+        self.decoder = (
+            build_decoder(self.encoder, math.prod(input_shape),
+                          tuple(hidden_dims) if encoder == "mlp" else ())
+            if decoder else None
+        )
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        blocks = self.encoder(x)
+        assignments, hidden = self.head(blocks[-1])
+        if self.decoder is None:
+            return (assignments, hidden, *blocks)
+        return (assignments, hidden, *blocks, self.decoder(blocks[-1]))
 
 
 class DDCObjective(nn.Module):
@@ -87,7 +171,7 @@ class DDCObjective(nn.Module):
         return self.names(self.n_blocks, self.uco_kernel, self.reconstruction_weight)
 
     def forward(
-        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None
     ) -> dict[str, torch.Tensor]:
         """Loss terms for one batch; ``outputs = (assignments, hidden, *blocks[, x_hat])``."""
         assignments, hidden = outputs[0], outputs[1]
@@ -98,13 +182,8 @@ class DDCObjective(nn.Module):
             "simplex": ddc_simplex(assignments, kernel),
         }
         if self.uco_kernel is not None:
-            block_kernel = UCO_KERNELS[self.uco_kernel]
-            blocks = outputs[2 : 2 + self.n_blocks]
-            kernels = [block_kernel(block, self.rel_sigma) for block in blocks]
-            for b, (term, weight) in enumerate(
-                zip(uco_terms(assignments, kernels), self.uco_weights, strict=True)
-            ):
-                terms[f"uco_{b}"] = weight * term
+            terms.update(companion_terms(assignments, outputs[2 : 2 + self.n_blocks],
+                                         self.uco_kernel, self.rel_sigma, self.uco_weights))
         if self.reconstruction_weight > 0:
             terms["reconstruction"] = self.reconstruction_weight * reconstruction_loss(
                 X, outputs[2 + self.n_blocks]
@@ -112,27 +191,4 @@ class DDCObjective(nn.Module):
         return terms
 
 
-#: Kernels available to the companion objectives, by ``uco_kernel`` name.
-UCO_KERNELS = {"naive": naive_kernel, "tensor": tensor_kernel}
-
-
-class ReconstructionObjective(nn.Module):
-    """Autoencoder pretraining loss; outputs are ``(embedding, reconstruction)``.
-
-    Parameters
-    ----------
-    reduction : {"mean", "sum"}, default="mean"
-        See :func:`skdeepclust.losses.reconstruction.reconstruction_loss`.
-    """
-
-    term_names: tuple[str, ...] = ("reconstruction",)
-
-    def __init__(self, reduction: str = "mean"):
-        super().__init__()
-        self.reduction = reduction
-
-    def forward(
-        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor
-    ) -> dict[str, torch.Tensor]:
-        """The reconstruction term for one batch."""
-        return {"reconstruction": reconstruction_loss(X, outputs[1], self.reduction)}
+__all__ = ["DDCHead", "DDCNetwork", "DDCObjective"]
