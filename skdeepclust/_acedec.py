@@ -7,7 +7,9 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from torch import nn
 
+from skdeepclust._autoencoder import Autoencoder
 from skdeepclust._dcn import BaseDCN
 from skdeepclust._kmeans import cluster_means, kmeans, subspace_kmeans
 from skdeepclust._net import ClusteringNet, make_net
@@ -169,6 +171,10 @@ n_features_in_
         self,
         n_clusters: int = 8,
         *,
+        encoder: str | type[nn.Module] | nn.Module = "mlp",
+        decoder: str | type[nn.Module] | nn.Module = "auto",
+        autoencoder: Autoencoder | None = None,
+        memory=None,
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         activation: str = "relu",
@@ -198,6 +204,7 @@ n_features_in_
         n_jobs: int | None = None,
         random_state=None,
         verbose: int = 0,
+        **kwargs,
     ):
         self.activation = activation
         self.init_epochs = init_epochs
@@ -209,6 +216,10 @@ n_features_in_
         self.patience = patience
         super().__init__(
             n_clusters,
+            encoder=encoder,
+            decoder=decoder,
+            autoencoder=autoencoder,
+            memory=memory,
             hidden_dims=hidden_dims,
             n_embed=n_embed,
             pretrain_epochs=pretrain_epochs,
@@ -230,10 +241,16 @@ n_features_in_
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            **kwargs,
         )
 
     def _check_params_vs_input(self, X: np.ndarray) -> None:
         super()._check_params_vs_input(X)
+        if self.balance is True and not self._uses_builtin_autoencoder():
+            raise ValueError(
+                "balance=True re-parametrises the built-in autoencoder's code layer; with "
+                "your own network or a fitted autoencoder use balance='auto' or False."
+            )
         if self.augmentation and len(self.input_shape_) != 3:
             raise ValueError(
                 "augmentation=True needs images: pass X of shape (n, C, H, W) or set "
@@ -248,7 +265,7 @@ n_features_in_
             "max_shift": float(self.max_shift),
         }
 
-    def _objective_kwargs(self) -> dict:
+    def _objective_kwargs(self, module_kwargs: dict) -> dict:
         return {"augmentation": bool(self.augmentation)}
 
     def _net_params(self) -> dict:
@@ -271,7 +288,7 @@ n_features_in_
 
     def _initialize_clusters(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         module = net.module_
-        linear = len(self.hidden_dims) == 0
+        linear = self._uses_builtin_autoencoder() and len(self.hidden_dims) == 0
         balance = linear if self.balance == "auto" else bool(self.balance)
         if balance:
             # Fix the autoencoder's gauge (z -> A z, decoder -> A^-1) so that distances in the
@@ -287,7 +304,7 @@ n_features_in_
             module.V.copy_(module.V @ torch.as_tensor(rotation, dtype=module.V.dtype,
                                                         device=module.V.device))
         Y = Y @ rotation
-        self._set_state(net, Y, labels, np.zeros((self.n_clusters, self.n_embed)))
+        self._set_state(net, Y, labels, np.zeros((self.n_clusters, Y.shape[1])))
         if self.init_epochs > 0:
             self._train_rotation(net, X, seed)
             Y = self._embedding(net, X)

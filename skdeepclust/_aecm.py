@@ -9,8 +9,9 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
+from torch import nn
 
-from skdeepclust._autoencoder import BaseAutoencoderClusterer
+from skdeepclust._autoencoder import Autoencoder, BaseAutoencoderClusterer
 from skdeepclust._base import BaseDeepClusterer, DecoderMixin, collect_outputs
 from skdeepclust._kmeans import kmeans
 from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet, make_net
@@ -304,6 +305,7 @@ class ClusteringModule(_ClusteringModuleMixin, DecoderMixin, BaseDeepClusterer):
         n_jobs: int | None = None,
         random_state=None,
         verbose: int = 0,
+        **kwargs,
     ):
         self.alpha = alpha
         self.reduction = reduction
@@ -324,12 +326,13 @@ class ClusteringModule(_ClusteringModuleMixin, DecoderMixin, BaseDeepClusterer):
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            **kwargs,
         )
 
     def _module_kwargs(self) -> dict:
         return {"input_shape": self.input_shape_, "n_clusters": self.n_clusters}
 
-    def _objective_kwargs(self) -> dict:
+    def _objective_kwargs(self, module_kwargs: dict) -> dict:
         return {"alpha": _alpha_value(self.alpha), "reduction": self.reduction}
 
     def _initialize_net(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
@@ -515,6 +518,10 @@ n_features_in_, feature_names_in_
         self,
         n_clusters: int = 8,
         *,
+        encoder: str | type[nn.Module] | nn.Module = "mlp",
+        decoder: str | type[nn.Module] | nn.Module = "auto",
+        autoencoder: Autoencoder | None = None,
+        memory=None,
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         negative_slope: float = 0.2,
@@ -544,6 +551,7 @@ n_features_in_, feature_names_in_
         n_jobs: int | None = None,
         random_state=None,
         verbose: int = 0,
+        **kwargs,
     ):
         self.negative_slope = negative_slope
         self.alpha = alpha
@@ -555,6 +563,10 @@ n_features_in_, feature_names_in_
         self.patience = patience
         super().__init__(
             n_clusters,
+            encoder=encoder,
+            decoder=decoder,
+            autoencoder=autoencoder,
+            memory=memory,
             hidden_dims=hidden_dims,
             n_embed=n_embed,
             pretrain_epochs=pretrain_epochs,
@@ -576,14 +588,17 @@ n_features_in_, feature_names_in_
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            **kwargs,
         )
 
     def _check_params_vs_input(self, X: np.ndarray) -> None:
         super()._check_params_vs_input(X)
-        if self.n_clusters > self.n_embed and self.lam > 0:
+        n_embed = (self.n_embed if self.autoencoder is None
+                   else self.autoencoder._n_features_out)
+        if self.n_clusters > n_embed and self.lam > 0:
             warnings.warn(
-                f"n_clusters={self.n_clusters} > n_embed={self.n_embed}: {self.n_clusters} "
-                f"centroids cannot be orthonormal in {self.n_embed} dimensions, so the "
+                f"n_clusters={self.n_clusters} > n_embed={n_embed}: {self.n_clusters} "
+                f"centroids cannot be orthonormal in {n_embed} dimensions, so the "
                 "orthonormality penalty cannot reach 0 and distorts the clustering. Use "
                 "n_embed >= n_clusters or a small lam.",
                 UserWarning,
@@ -595,11 +610,11 @@ n_features_in_, feature_names_in_
             "input_shape": self.input_shape_,
             "n_clusters": self.n_clusters,
             "hidden_dims": tuple(self.hidden_dims),
-            "n_embed": self.n_embed,
             "negative_slope": float(self.negative_slope),
+            **self._autoencoder_kwargs(),
         }
 
-    def _objective_kwargs(self) -> dict:
+    def _objective_kwargs(self, module_kwargs: dict) -> dict:
         return {
             "alpha": _alpha_value(self.alpha),
             "beta": float(self.beta),
@@ -624,6 +639,8 @@ n_features_in_, feature_names_in_
         sharpens it on codes that cannot move.
         """
         codes = self._cm_input(net, X)
+        optimization = self._pretrain_optimization()
+        optimizer_params = optimization.pop("optimizer_params")
         cm_net = make_net(
             CMHeadNetwork(net.module_.head),
             CMObjective,
@@ -634,8 +651,9 @@ n_features_in_, feature_names_in_
             verbose=self.verbose,
             criterion__alpha=_alpha_value(self.alpha),
             criterion__reduction=self.reduction,
-            **self._pretrain_optimization(),
             max_epochs=self.pretrain_epochs,
+            **optimization,
+            **{f"optimizer__{k}": v for k, v in optimizer_params.items()},
         )
         cm_net.fit(codes)
 

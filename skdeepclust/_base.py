@@ -38,8 +38,113 @@ def _has_soft_assignments(estimator) -> bool:
     return estimator._soft_assignments
 
 
+class EstimatorMixin:
+    """What every estimator of the package shares besides clustering: routed parameters,
+    declarative parameter validation, input validation and batched torch maps.
+
+    Routed parameters go, skorch-style, to a component's constructor: ``optimizer__eps=1e-3``
+    to the optimizer, ``encoder__depth=18`` to an encoder class. They are keyword arguments of
+    ``__init__``, stored as attributes under their full name, and listed by ``get_params``, so
+    ``clone``, ``set_params`` and ``GridSearchCV`` handle them like any other parameter.
+    """
+
+    #: Prefixes of the routed parameters; subclasses add theirs (``encoder__``...).
+    _routed_prefixes: tuple[str, ...] = ("optimizer__",)
+    _parameter_constraints: dict = {}
+
+    def _store_routed(self, routed: dict) -> None:
+        for name, value in routed.items():
+            if not name.startswith(self._routed_prefixes) or name in self._routed_prefixes:
+                raise TypeError(
+                    f"{type(self).__name__}.__init__() got an unexpected keyword argument "
+                    f"{name!r}; routed parameters start with one of {list(self._routed_prefixes)}."
+                )
+            setattr(self, name, value)
+
+    def get_params(self, deep: bool = True) -> dict:
+        """Parameters of this estimator, routed ones (``optimizer__eps``...) included.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of sub-estimators.
+
+        Returns
+        -------
+        params : dict
+        """
+        params = super().get_params(deep=deep)
+        params.update(self._routed_params())
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, routed ones (``encoder__width=64``) included.
+
+        Parameters
+        ----------
+        **params : dict
+
+        Returns
+        -------
+        self : estimator instance
+        """
+        for name in [n for n in params if n.startswith(self._routed_prefixes)]:
+            setattr(self, name, params.pop(name))
+        return super().set_params(**params)
+
+    def _routed_params(self, prefix: str | None = None) -> dict:
+        """The routed parameters; with ``prefix``, those of one component, prefix removed."""
+        routed = {k: v for k, v in vars(self).items() if k.startswith(self._routed_prefixes)}
+        if prefix is None:
+            return routed
+        return {k[len(prefix):]: v for k, v in routed.items() if k.startswith(prefix)}
+
+    def _validate_params(self) -> None:
+        validate_params(self._parameter_constraints, self.get_params(deep=False),
+                        type(self).__name__)
+
+    def _validate_fit_input(self, X) -> np.ndarray:
+        X, sample_shape = split_image_input(X, self.input_shape)
+        X = validate_data(self, X, dtype=np.float32, ensure_min_samples=2, force_writeable=True)
+        self.input_shape_ = check_input_shape(
+            sample_shape if sample_shape is not None else self.input_shape, X.shape[1]
+        )
+        return X
+
+    def _validate_input(self, X) -> np.ndarray:
+        check_is_fitted(self)
+        ndim = getattr(X, "ndim", None)
+        if ndim is not None and ndim > 2:
+            X = np.asarray(X)
+            if tuple(X.shape[1:]) != self.input_shape_:
+                raise ValueError(
+                    f"X has samples of shape {tuple(X.shape[1:])}, but {type(self).__name__} "
+                    f"was fitted on samples of shape {self.input_shape_}."
+                )
+            X = X.reshape(X.shape[0], -1)
+        return validate_data(self, X, dtype=np.float32, reset=False, force_writeable=True)
+
+
+    def _map_numpy(self, Z: np.ndarray, function) -> np.ndarray:
+        """Apply a torch map of the trained network to the rows of ``Z``, batch by batch."""
+        self.net_.module_.eval()
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, len(Z), INFERENCE_BATCH_SIZE):
+                batch = torch.as_tensor(Z[start : start + INFERENCE_BATCH_SIZE],
+                                        device=self.net_.device)
+                chunks.append(function(batch).flatten(1).cpu())
+        return torch.cat(chunks).numpy()
+
+
+
 class BaseDeepClusterer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator, ABC
+    EstimatorMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    ClusterMixin,
+    BaseEstimator,
+    ABC,
 ):
     """Base class: validation, restarts, skorch training, selection and the final pass.
 
@@ -103,7 +208,9 @@ class BaseDeepClusterer(
         n_jobs: int | None,
         random_state,
         verbose: int,
+        **routed,
     ):
+        self._store_routed(routed)
         self.n_clusters = n_clusters
         self.n_init = n_init
         self.max_epochs = max_epochs
@@ -122,16 +229,28 @@ class BaseDeepClusterer(
 
     @abstractmethod
     def _module_kwargs(self) -> dict:
-        """Keyword arguments of ``_module_class`` (``input_shape_`` is set when called)."""
+        """Keyword arguments of ``_module_class`` (``input_shape_`` is set when called).
+
+        Called once per restart inside the restart's seeded RNG, so it may build modules (the
+        user's encoder) and pass them as instances.
+        """
 
     @abstractmethod
-    def _objective_kwargs(self) -> dict:
-        """Keyword arguments of ``_objective_class``."""
+    def _objective_kwargs(self, module_kwargs: dict) -> dict:
+        """Keyword arguments of ``_objective_class``, given the network's (``module_kwargs``)."""
 
     def _check_params_vs_input(self, X: np.ndarray) -> None:
         """Checks that need the data (the constraint table covers the rest); extend with super."""
         if len(X) < self.n_clusters:
             raise ValueError(f"n_samples={len(X)} should be >= n_clusters={self.n_clusters}.")
+        for name in ("encoder", "decoder"):
+            routed = self._routed_params(f"{name}__")
+            if routed and not isinstance(getattr(self, name, None), type):
+                raise ValueError(
+                    f"{name}__* parameters ({', '.join(sorted(routed))}) are constructor "
+                    f"arguments of an nn.Module class passed as {name}=; got "
+                    f"{name}={getattr(self, name, None)!r}."
+                )
 
     def _net_params(self) -> dict:
         """Extra ``NeuralNet`` parameters of the method (``optimizer__param_groups``...)."""
@@ -158,33 +277,6 @@ class BaseDeepClusterer(
     def _set_fitted_attributes(self, X: np.ndarray) -> None:
         """Set the method's fitted attributes from ``net_`` (``labels_`` is set already)."""
 
-    # ------------------------------------------------------------- validation
-
-    def _validate_params(self) -> None:
-        validate_params(self._parameter_constraints, self.get_params(deep=False),
-                        type(self).__name__)
-
-    def _validate_fit_input(self, X) -> np.ndarray:
-        X, sample_shape = split_image_input(X, self.input_shape)
-        X = validate_data(self, X, dtype=np.float32, ensure_min_samples=2, force_writeable=True)
-        self.input_shape_ = check_input_shape(
-            sample_shape if sample_shape is not None else self.input_shape, X.shape[1]
-        )
-        return X
-
-    def _validate_input(self, X) -> np.ndarray:
-        check_is_fitted(self)
-        ndim = getattr(X, "ndim", None)
-        if ndim is not None and ndim > 2:
-            X = np.asarray(X)
-            if tuple(X.shape[1:]) != self.input_shape_:
-                raise ValueError(
-                    f"X has samples of shape {tuple(X.shape[1:])}, but {type(self).__name__} "
-                    f"was fitted on samples of shape {self.input_shape_}."
-                )
-            X = X.reshape(X.shape[0], -1)
-        return validate_data(self, X, dtype=np.float32, reset=False, force_writeable=True)
-
     # -------------------------------------------------------------- training
 
     def _callbacks(self) -> list[tuple[str, Callback]]:
@@ -210,7 +302,15 @@ class BaseDeepClusterer(
         return callbacks
 
     def _build_net(self, X: np.ndarray, seed: int, device: str) -> ClusteringNet:
-        objective_kwargs = self._objective_kwargs()
+        # Module first: it may build the user's networks, whose shape the objective needs.
+        module_kwargs = self._module_kwargs()
+        objective_kwargs = self._objective_kwargs(module_kwargs)
+        params = {
+            **{f"module__{k}": v for k, v in module_kwargs.items()},
+            **{f"criterion__{k}": v for k, v in objective_kwargs.items()},
+            **{f"optimizer__{k}": v for k, v in self._routed_params("optimizer__").items()},
+            **self._net_params(),
+        }
         return make_net(
             self._module_class,
             self._objective_class,
@@ -224,9 +324,7 @@ class BaseDeepClusterer(
             optimizer=self.optimizer,
             lr=self.lr,
             max_epochs=self.max_epochs,
-            **{f"module__{k}": v for k, v in self._module_kwargs().items()},
-            **{f"criterion__{k}": v for k, v in objective_kwargs.items()},
-            **self._net_params(),
+            **params,
         )
 
     def _fit_restart(
@@ -301,17 +399,6 @@ class BaseDeepClusterer(
 
     def _outputs(self, X: np.ndarray, index: int) -> np.ndarray:
         return collect_outputs(self.net_, X, index)
-
-    def _map_numpy(self, Z: np.ndarray, function) -> np.ndarray:
-        """Apply a torch map of the trained network to the rows of ``Z``, batch by batch."""
-        self.net_.module_.eval()
-        chunks = []
-        with torch.inference_mode():
-            for start in range(0, len(Z), INFERENCE_BATCH_SIZE):
-                batch = torch.as_tensor(Z[start : start + INFERENCE_BATCH_SIZE],
-                                        device=self.net_.device)
-                chunks.append(function(batch).flatten(1).cpu())
-        return torch.cat(chunks).numpy()
 
     def _predict_labels(self, X: np.ndarray) -> np.ndarray:
         return self._labels_from(self.net_, X)
@@ -403,19 +490,12 @@ def _evaluation_order(n_samples: int) -> np.ndarray:
     return np.random.RandomState(0).permutation(n_samples)
 
 
-class DecoderMixin:
-    """``inverse_transform`` and ``decode_centers`` for estimators with a decoder.
-
-    The estimator implements :meth:`_decode` (a torch map from the space of ``transform`` to
-    the input space); ``decode_centers`` maps ``cluster_centers_`` with
-    :meth:`_decode_centers`, which is :meth:`_decode` unless the centres live elsewhere.
-    """
+class InverseTransformMixin:
+    """``inverse_transform`` for estimators with a decoder: the estimator implements
+    :meth:`_decode`, a torch map from the space of ``transform`` to the input space."""
 
     def _decode(self, Z: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
-
-    def _decode_centers(self, centers: torch.Tensor) -> torch.Tensor:
-        return self._decode(centers)
 
     def inverse_transform(self, X):
         """Decode points of the embedding (the output of :meth:`transform`) to the input space.
@@ -437,6 +517,17 @@ class DecoderMixin:
             )
         return self._map_numpy(X, self._decode)
 
+
+class DecoderMixin(InverseTransformMixin):
+    """``inverse_transform`` and ``decode_centers`` for clusterers with a decoder.
+
+    ``decode_centers`` maps ``cluster_centers_`` with :meth:`_decode_centers`, which is
+    :meth:`_decode` unless the centres live in another space.
+    """
+
+    def _decode_centers(self, centers: torch.Tensor) -> torch.Tensor:
+        return self._decode(centers)
+
     def decode_centers(self) -> np.ndarray:
         """The cluster centres mapped to the input space.
 
@@ -447,3 +538,4 @@ class DecoderMixin:
         """
         check_is_fitted(self)
         return self._map_numpy(self.cluster_centers_.astype(np.float32), self._decode_centers)
+

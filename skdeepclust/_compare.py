@@ -17,8 +17,8 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.mixture import GaussianMixture
 from sklearn.preprocessing import StandardScaler
 
-from skdeepclust._aecm import AECM, ClusteringModule
 from skdeepclust._acedec import ACeDeC
+from skdeepclust._aecm import AECM, ClusteringModule
 from skdeepclust._dcn import DCN
 from skdeepclust._ddc import DDC
 from skdeepclust._dec import DEC, IDEC

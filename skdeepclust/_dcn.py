@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 from skorch.callbacks import Callback
+from torch import nn
 
-from skdeepclust._autoencoder import BaseAutoencoderClusterer
+from skdeepclust._autoencoder import Autoencoder, BaseAutoencoderClusterer
 from skdeepclust._kmeans import kmeans
 from skdeepclust._net import ClusteringNet
 from skdeepclust.callbacks import CentroidUpdate
@@ -36,8 +37,8 @@ class BaseDCN(BaseAutoencoderClusterer):
             "input_shape": self.input_shape_,
             "n_clusters": self.n_clusters,
             "hidden_dims": tuple(self.hidden_dims),
-            "n_embed": self.n_embed,
             "activation": self.activation,
+            **self._autoencoder_kwargs(),
         }
 
     def _method_callbacks(self) -> list[tuple[str, Callback]]:
@@ -184,6 +185,10 @@ class DCN(BaseDCN):
         self,
         n_clusters: int = 8,
         *,
+        encoder: str | type[nn.Module] | nn.Module = "mlp",
+        decoder: str | type[nn.Module] | nn.Module = "auto",
+        autoencoder: Autoencoder | None = None,
+        memory=None,
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         activation: str = "relu",
@@ -209,6 +214,7 @@ class DCN(BaseDCN):
         n_jobs: int | None = None,
         random_state=None,
         verbose: int = 0,
+        **kwargs,
     ):
         self.activation = activation
         self.cluster_weight = cluster_weight
@@ -216,6 +222,10 @@ class DCN(BaseDCN):
         self.patience = patience
         super().__init__(
             n_clusters,
+            encoder=encoder,
+            decoder=decoder,
+            autoencoder=autoencoder,
+            memory=memory,
             hidden_dims=hidden_dims,
             n_embed=n_embed,
             pretrain_epochs=pretrain_epochs,
@@ -237,9 +247,10 @@ class DCN(BaseDCN):
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            **kwargs,
         )
 
-    def _objective_kwargs(self) -> dict:
+    def _objective_kwargs(self, module_kwargs: dict) -> dict:
         return {"cluster_weight": float(self.cluster_weight)}
 
     def _initialize_clusters(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:

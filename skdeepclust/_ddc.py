@@ -5,17 +5,20 @@ from __future__ import annotations
 from numbers import Integral
 
 import torch
+from torch import nn
 
 from skdeepclust._base import BaseDeepClusterer
 from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
 from skdeepclust.nn.ddc import DDCNetwork, DDCObjective
 from skdeepclust.nn.encoders import ENCODERS, count_blocks
+from skdeepclust.nn.user import UserDecoder, UserEncoder, build_user_module, is_user_module
 from skdeepclust.utils._sklearn_compat import (
     NON_NEGATIVE_REAL,
     POSITIVE_INT,
     POSITIVE_REAL,
     SequenceOf,
     StrOptions,
+    SubclassOf,
 )
 
 
@@ -35,11 +38,18 @@ class DDC(BaseDeepClusterer):
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    encoder : {"auto", "mlp", "cnn", "gru"}, default="auto"
+    encoder : {"auto", "mlp", "cnn", "gru"}, nn.Module class or instance, default="auto"
         ``"mlp"``: fully connected (``hidden_dims``); ``"cnn"``: the small CNN of the DDC-UCO
         code for images of at least 20x20; ``"gru"``: a 2-layer bidirectional GRU for sequences
         of shape ``(T, F)``. ``"auto"`` picks ``"cnn"`` for samples of shape (C, H, W) and
-        ``"mlp"`` otherwise.
+        ``"mlp"`` otherwise. Your own network: a ``torch.nn.Module`` class, built per restart
+        with the routed ``encoder__*`` parameters, or an instance, copied per restart; it
+        receives batches of shape ``(n, *input_shape)`` and returns the encoding or a tuple
+        of block outputs ending with it (the contract is in :mod:`skdeepclust.nn.user`).
+    decoder : "auto", nn.Module class or instance, default="auto"
+        The decoder of DDC-AE (used when ``reconstruction_weight > 0``): ``"auto"`` mirrors
+        a built-in encoder; with your own encoder pass your own decoder (routed parameters
+        ``decoder__*``), which maps the encoding to the input.
     hidden_dims : tuple of int, default=(500, 500)
         Hidden layer widths of the MLP encoder.
     n_hidden : int, default=100
@@ -153,9 +163,12 @@ class DDC(BaseDeepClusterer):
     _module_class = DDCNetwork
     _objective_class = DDCObjective
 
+    _routed_prefixes = ("optimizer__", "encoder__", "decoder__")
+
     _parameter_constraints: dict = {
         **BaseDeepClusterer._parameter_constraints,
-        "encoder": [StrOptions({"auto", *ENCODERS})],
+        "encoder": [StrOptions({"auto", *ENCODERS}), nn.Module, SubclassOf(nn.Module)],
+        "decoder": [StrOptions({"auto"}), nn.Module, SubclassOf(nn.Module)],
         "hidden_dims": [SequenceOf(Integral, 1)],
         "n_hidden": POSITIVE_INT,
         "rel_sigma": POSITIVE_REAL,
@@ -169,7 +182,8 @@ class DDC(BaseDeepClusterer):
         self,
         n_clusters: int = 8,
         *,
-        encoder: str = "auto",
+        encoder: str | type[nn.Module] | nn.Module = "auto",
+        decoder: str | type[nn.Module] | nn.Module = "auto",
         hidden_dims: tuple[int, ...] = (500, 500),
         n_hidden: int = 100,
         rel_sigma: float = 0.15,
@@ -190,8 +204,10 @@ class DDC(BaseDeepClusterer):
         n_jobs: int | None = None,
         random_state=None,
         verbose: int = 0,
+        **kwargs,
     ):
         self.encoder = encoder
+        self.decoder = decoder
         self.hidden_dims = hidden_dims
         self.n_hidden = n_hidden
         self.rel_sigma = rel_sigma
@@ -214,7 +230,17 @@ class DDC(BaseDeepClusterer):
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            **kwargs,
         )
+
+    def _check_params_vs_input(self, X) -> None:
+        super()._check_params_vs_input(X)
+        if (self.reconstruction_weight > 0 and is_user_module(self.encoder)
+                and not is_user_module(self.decoder)):
+            raise ValueError(
+                "reconstruction_weight > 0 with your own encoder needs your own decoder: pass "
+                "decoder= an nn.Module class or instance that maps the encoding to the input."
+            )
 
     def _encoder_name(self) -> str:
         if self.encoder != "auto":
@@ -222,19 +248,34 @@ class DDC(BaseDeepClusterer):
         return "cnn" if len(self.input_shape_) == 3 else "mlp"
 
     def _module_kwargs(self) -> dict:
+        encoder = self.encoder
+        if is_user_module(encoder):
+            encoder = UserEncoder(build_user_module(encoder, self._routed_params("encoder__"),
+                                                    self.input_shape_, "encoder"),
+                                  self.input_shape_)
+        else:
+            encoder = self._encoder_name()
+        decoder = self.reconstruction_weight > 0
+        if decoder and is_user_module(self.decoder):
+            decoder = UserDecoder(build_user_module(self.decoder, self._routed_params("decoder__"),
+                                                    self.input_shape_, "decoder"),
+                                  encoder.output_shape, self.n_features_in_)
         return {
             "input_shape": self.input_shape_,
             "n_clusters": self.n_clusters,
-            "encoder": self._encoder_name(),
+            "encoder": encoder,
             "hidden_dims": tuple(self.hidden_dims),
             "n_hidden": self.n_hidden,
-            "decoder": self.reconstruction_weight > 0,
+            "decoder": decoder,
         }
 
-    def _objective_kwargs(self) -> dict:
+    def _objective_kwargs(self, module_kwargs: dict) -> dict:
+        encoder = module_kwargs["encoder"]
+        n_blocks = (encoder.n_blocks if isinstance(encoder, UserEncoder)
+                    else count_blocks(encoder, tuple(self.hidden_dims)))
         return {
             "rel_sigma": self.rel_sigma,
-            "n_blocks": count_blocks(self._encoder_name(), tuple(self.hidden_dims)),
+            "n_blocks": n_blocks,
             "uco_kernel": self.uco_kernel,
             "uco_weight": self.uco_weight,
             "uco_weighting": self.uco_weighting,

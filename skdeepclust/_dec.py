@@ -8,14 +8,15 @@ import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
 from skorch.callbacks import Callback
+from torch import nn
 
-from skdeepclust._autoencoder import BaseAutoencoderClusterer
+from skdeepclust._autoencoder import NETWORK, Autoencoder, BaseAutoencoderClusterer
 from skdeepclust._kmeans import kmeans
 from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet
 from skdeepclust.callbacks import TargetDistributionUpdate
 from skdeepclust.losses.dec import dec_kl, target_distribution
 from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
-from skdeepclust.nn.dec import DEC_ENCODERS, DECNetwork, DECObjective
+from skdeepclust.nn.dec import DEC_ENCODERS, DECNetwork, DECObjective, count_embedding_blocks
 from skdeepclust.nn.encoders import count_blocks
 from skdeepclust.utils._sklearn_compat import (
     NON_NEGATIVE_REAL,
@@ -223,7 +224,7 @@ class DEC(BaseAutoencoderClusterer):
 
     _parameter_constraints: dict = {
         **BaseAutoencoderClusterer._parameter_constraints,
-        "encoder": [StrOptions({"auto", *DEC_ENCODERS})],
+        "encoder": [StrOptions({"auto", *DEC_ENCODERS}), *NETWORK],
         "embedding_scale": [*POSITIVE_REAL, None],
         "update_interval": POSITIVE_INT,
         "tol": NON_NEGATIVE_REAL,
@@ -237,7 +238,10 @@ class DEC(BaseAutoencoderClusterer):
         self,
         n_clusters: int = 8,
         *,
-        encoder: str = "auto",
+        encoder: str | type[nn.Module] | nn.Module = "auto",
+        decoder: str | type[nn.Module] | nn.Module = "auto",
+        autoencoder: Autoencoder | None = None,
+        memory=None,
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         pretrain_epochs: int = 100,
@@ -266,8 +270,8 @@ class DEC(BaseAutoencoderClusterer):
         n_jobs: int | None = None,
         random_state=None,
         verbose: int = 0,
+        **kwargs,
     ):
-        self.encoder = encoder
         self.embedding_scale = embedding_scale
         self.update_interval = update_interval
         self.tol = tol
@@ -277,6 +281,10 @@ class DEC(BaseAutoencoderClusterer):
         self.rel_sigma = rel_sigma
         super().__init__(
             n_clusters,
+            encoder=encoder,
+            decoder=decoder,
+            autoencoder=autoencoder,
+            memory=memory,
             hidden_dims=hidden_dims,
             n_embed=n_embed,
             pretrain_epochs=pretrain_epochs,
@@ -298,6 +306,7 @@ class DEC(BaseAutoencoderClusterer):
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            **kwargs,
         )
 
     # ------------------------------------------------------------------ hooks
@@ -312,18 +321,25 @@ class DEC(BaseAutoencoderClusterer):
         return 0.0
 
     def _module_kwargs(self) -> dict:
-        return {
+        kwargs = {
             "input_shape": self.input_shape_,
             "n_clusters": self.n_clusters,
-            "encoder": self._encoder_name(),
             "hidden_dims": tuple(self.hidden_dims),
-            "n_embed": self.n_embed,
             "reconstruct": self._reconstruction_weight() > 0,
+            **self._autoencoder_kwargs(),
         }
+        if "autoencoder" not in kwargs:
+            kwargs["encoder"] = self._encoder_name()
+        return kwargs
 
-    def _objective_kwargs(self) -> dict:
+    def _objective_kwargs(self, module_kwargs: dict) -> dict:
+        autoencoder = module_kwargs.get("autoencoder")
+        if autoencoder is None:
+            n_blocks = count_blocks(self._encoder_name(), tuple(self.hidden_dims))
+        else:
+            n_blocks = count_embedding_blocks(autoencoder, self.n_features_in_)
         return {
-            "n_blocks": count_blocks(self._encoder_name(), tuple(self.hidden_dims)),
+            "n_blocks": n_blocks,
             "reconstruction_weight": self._reconstruction_weight(),
             "uco_kernel": self.uco_kernel,
             "uco_weight": float(self.uco_weight),
@@ -455,7 +471,10 @@ restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_n
         n_clusters: int = 8,
         *,
         gamma: float = 0.1,
-        encoder: str = "auto",
+        encoder: str | type[nn.Module] | nn.Module = "auto",
+        decoder: str | type[nn.Module] | nn.Module = "auto",
+        autoencoder: Autoencoder | None = None,
+        memory=None,
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         pretrain_epochs: int = 100,
@@ -484,10 +503,14 @@ restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_n
         n_jobs: int | None = None,
         random_state=None,
         verbose: int = 0,
+        **kwargs,
     ):
         super().__init__(
             n_clusters,
             encoder=encoder,
+            decoder=decoder,
+            autoencoder=autoencoder,
+            memory=memory,
             hidden_dims=hidden_dims,
             n_embed=n_embed,
             pretrain_epochs=pretrain_epochs,
@@ -516,6 +539,7 @@ restart_labels_, best_restart_, n_iter_, input_shape_, n_features_in_, feature_n
             n_jobs=n_jobs,
             random_state=random_state,
             verbose=verbose,
+            **kwargs,
         )
         self.gamma = gamma
 

@@ -22,6 +22,7 @@ def pretrain_autoencoder(
     seed: int,
     device: str,
     optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
+    optimizer_params: dict | None = None,
     reduction: str = "mean",
     noise: float = 0.0,
     clip_grad_norm: float | None = None,
@@ -45,6 +46,8 @@ def pretrain_autoencoder(
         Seeds the mini-batch shuffling.
     device : str
     optimizer : torch.optim.Optimizer class, default=Adam
+    optimizer_params : dict or None, default=None
+        Keyword arguments of the optimizer (``{"momentum": 0.9}``).
     reduction : {"mean", "sum"}, default="mean"
         Reconstruction loss reduction.
     noise : float, default=0.0
@@ -91,6 +94,7 @@ def pretrain_autoencoder(
         optimizer=optimizer,
         lr=lr,
         max_epochs=epochs,
+        **{f"optimizer__{k}": v for k, v in (optimizer_params or {}).items()},
     )
     net.fit(X)
     return net

@@ -193,6 +193,11 @@ class AECMNetwork(nn.Module):
         Dimension :math:`p` of the code the CM clusters.
     negative_slope : float, default=0.2
         Slope of the leaky ReLU after every hidden layer (none after the code or the output).
+    autoencoder : nn.Module or None, default=None
+        An autoencoder to use instead of building one (a copy of a fitted
+        :class:`skdeepclust.Autoencoder`'s, or your own behind
+        :class:`skdeepclust.nn.user.UserAutoencoder`): ``encode``, ``decode`` and
+        ``forward(x) -> (z, x_hat)`` with ``z`` of width ``n_embed``.
 
     Notes
     -----
@@ -208,14 +213,17 @@ class AECMNetwork(nn.Module):
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         negative_slope: float = 0.2,
+        autoencoder: nn.Module | None = None,
     ):
         super().__init__()
-        self.autoencoder = MLPAutoencoder(
-            input_shape, tuple(hidden_dims), n_embed, "leaky_relu", negative_slope
-        )
-        for layer in self.autoencoder.modules():
-            if isinstance(layer, nn.Linear):
-                glorot_init_(layer)
+        if autoencoder is None:
+            autoencoder = MLPAutoencoder(
+                input_shape, tuple(hidden_dims), n_embed, "leaky_relu", negative_slope
+            )
+            for layer in autoencoder.modules():
+                if isinstance(layer, nn.Linear):
+                    glorot_init_(layer)
+        self.autoencoder = autoencoder
         self.head = CMHead(n_embed, n_clusters)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:

@@ -159,6 +159,11 @@ class DCNNetwork(nn.Module):
     n_embed : int, default=10
     activation : {"relu", "leaky_relu"}, default="relu"
     negative_slope : float, default=0.01
+    autoencoder : nn.Module or None, default=None
+        An autoencoder to use instead of building one (a copy of a fitted
+        :class:`skdeepclust.Autoencoder`'s, or your own behind
+        :class:`skdeepclust.nn.user.UserAutoencoder`): ``encode``, ``decode`` and
+        ``forward(x) -> (z, x_hat)`` with ``z`` of width ``n_embed``.
     """
 
     def __init__(
@@ -169,9 +174,10 @@ class DCNNetwork(nn.Module):
         n_embed: int = 10,
         activation: str = "relu",
         negative_slope: float = 0.01,
+        autoencoder: nn.Module | None = None,
     ):
         super().__init__()
-        self.autoencoder = MLPAutoencoder(
+        self.autoencoder = autoencoder if autoencoder is not None else MLPAutoencoder(
             input_shape, hidden_dims, n_embed, activation, negative_slope
         )
         self.register_buffer("centers", torch.zeros(n_clusters, n_embed))
@@ -252,6 +258,8 @@ class ACeDeCNetwork(nn.Module):
         (``input_shape`` must be (C, H, W)).
     max_degrees, max_shift : float
         Ranges of :func:`random_rotate_shift`.
+    autoencoder : nn.Module or None, default=None
+        As in :class:`DCNNetwork`.
     """
 
     def __init__(
@@ -265,10 +273,11 @@ class ACeDeCNetwork(nn.Module):
         augmentation: bool = False,
         max_degrees: float = 15.0,
         max_shift: float = 0.1,
+        autoencoder: nn.Module | None = None,
     ):
         super().__init__()
         self.input_shape = tuple(input_shape)
-        self.autoencoder = MLPAutoencoder(
+        self.autoencoder = autoencoder if autoencoder is not None else MLPAutoencoder(
             input_shape, hidden_dims, n_embed, activation, negative_slope
         )
         self.V = nn.Parameter(random_orthogonal(n_embed))

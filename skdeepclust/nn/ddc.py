@@ -57,13 +57,17 @@ class DDCNetwork(nn.Module):
     input_shape : tuple of int
         Shape of one sample.
     n_clusters : int
-    encoder : {"mlp", "cnn", "gru"}, default="mlp"
+    encoder : {"mlp", "cnn", "gru"} or nn.Module, default="mlp"
+        A built-in encoder by name, or a built encoder with an ``output_shape`` attribute
+        whose ``forward`` returns its blocks (e.g. :class:`skdeepclust.nn.user.UserEncoder`).
     hidden_dims : tuple of int, default=(500, 500)
         Hidden widths of the MLP encoder.
     n_hidden : int, default=100
         Width of the head's hidden layer.
-    decoder : bool, default=False
-        Add a decoder that mirrors the encoder and reconstructs the input from the encoding.
+    decoder : bool or nn.Module, default=False
+        True adds a decoder that mirrors the built-in encoder; a module is used as the decoder
+        (it maps the encoding to the flat input). Either reconstructs the input from the
+        encoding.
 
     Notes
     -----
@@ -76,20 +80,23 @@ class DDCNetwork(nn.Module):
         self,
         input_shape: tuple[int, ...],
         n_clusters: int,
-        encoder: str = "mlp",
+        encoder: str | nn.Module = "mlp",
         hidden_dims: tuple[int, ...] = (500, 500),
         n_hidden: int = 100,
-        decoder: bool = False,
+        decoder: bool | nn.Module = False,
     ):
         super().__init__()
-        self.encoder = build_encoder(encoder, input_shape, hidden_dims)
+        self.encoder = (encoder if isinstance(encoder, nn.Module)
+                        else build_encoder(encoder, input_shape, hidden_dims))
         self.head = DDCHead(self.encoder.output_shape, n_clusters, n_hidden)
         he_init(self.head)
-        self.decoder = (
-            build_decoder(self.encoder, math.prod(input_shape),
-                          tuple(hidden_dims) if encoder == "mlp" else ())
-            if decoder else None
-        )
+        if isinstance(decoder, nn.Module):
+            self.decoder: nn.Module | None = decoder
+        elif decoder:
+            self.decoder = build_decoder(self.encoder, math.prod(input_shape),
+                                         tuple(hidden_dims) if encoder == "mlp" else ())
+        else:
+            self.decoder = None
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         blocks = self.encoder(x)

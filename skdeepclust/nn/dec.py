@@ -70,6 +70,10 @@ class DECAutoencoder(nn.Module):
         blocks = self.encoder(x)
         return self.bottleneck(blocks[-1].flatten(1)), blocks
 
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """Embedding of shape (n, n_embed)."""
+        return self.embed(x)[0]
+
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Reconstruction of shape (n, n_features)."""
         return self.decoder(z).flatten(1)
@@ -123,6 +127,10 @@ class DECNetwork(nn.Module):
         Degrees of freedom of the Student-t assignments.
     reconstruct : bool, default=False
         Also return the reconstruction (IDEC, DCEC); DEC does not need it after pretraining.
+    autoencoder : nn.Module or None, default=None
+        An autoencoder to use instead of building one; it also needs ``embed(x) -> (z,
+        blocks)`` and ``rescale_embedding(factor)`` (as :class:`DECAutoencoder` and
+        :class:`skdeepclust.nn.user.UserAutoencoder` have).
 
     Notes
     -----
@@ -141,9 +149,12 @@ class DECNetwork(nn.Module):
         n_embed: int = 10,
         alpha: float = 1.0,
         reconstruct: bool = False,
+        autoencoder: nn.Module | None = None,
     ):
         super().__init__()
-        self.autoencoder = DECAutoencoder(input_shape, encoder, hidden_dims, n_embed)
+        self.autoencoder = autoencoder if autoencoder is not None else DECAutoencoder(
+            input_shape, encoder, hidden_dims, n_embed
+        )
         self.centers = nn.Parameter(torch.zeros(n_clusters, n_embed))
         self.alpha = alpha
         self.reconstruct = reconstruct
@@ -245,10 +256,24 @@ class DECObjective(nn.Module):
         return terms
 
 
+def count_embedding_blocks(autoencoder: nn.Module, n_features: int) -> int:
+    """Number of block outputs ``autoencoder.embed`` returns beside the embedding (probed on
+    two rows of zeros in eval mode)."""
+    training = autoencoder.training
+    autoencoder.eval()
+    try:
+        with torch.no_grad():
+            device = next(autoencoder.parameters(), torch.zeros(())).device
+            return len(autoencoder.embed(torch.zeros(2, n_features, device=device))[1])
+    finally:
+        autoencoder.train(training)
+
+
 __all__ = [
     "DEC_ENCODERS",
     "DECAutoencoder",
     "DECNetwork",
     "DECObjective",
+    "count_embedding_blocks",
     "fan_in_uniform_init",
 ]

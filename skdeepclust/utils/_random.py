@@ -56,3 +56,18 @@ def make_generator(seed: int) -> torch.Generator:
     generator = torch.Generator()
     generator.manual_seed(seed)
     return generator
+
+
+def rng_state(device: str) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """torch's CPU generator state and, on a CUDA device, that device's generator state."""
+    dev = torch.device(device)
+    cuda = torch.cuda.get_rng_state(dev) if dev.type == "cuda" else None
+    return torch.get_rng_state(), cuda
+
+
+def set_rng_state(state: tuple[torch.Tensor, torch.Tensor | None], device: str) -> None:
+    """Restore a state returned by :func:`rng_state` on the same device."""
+    cpu, cuda = state
+    torch.set_rng_state(cpu)
+    if cuda is not None:
+        torch.cuda.set_rng_state(cuda, torch.device(device))
