@@ -5,6 +5,7 @@ with an optional cache, your own encoder and decoder, one decode path)."""
 from __future__ import annotations
 
 import copy
+import os
 from abc import abstractmethod
 from numbers import Integral
 
@@ -306,23 +307,34 @@ def _embedding_width(module: nn.Module, n_features: int) -> int:
         module.train(training)
 
 
-def _pretrained_state(autoencoder: nn.Module, X: np.ndarray, rng: tuple, settings: dict,
-                      verbose: int = 0) -> tuple[dict, tuple]:
+def _pretrained_state(autoencoder: nn.Module, key: dict, X: np.ndarray, rng: tuple,
+                      settings: dict, verbose: int = 0) -> tuple[dict, tuple]:
     """Pretrain a copy of ``autoencoder`` from the RNG state ``rng``: its trained weights
     (on the CPU) and the RNG state after, for :func:`joblib.Memory` to cache.
 
-    The cache key is everything the result depends on: the data, the initial weights (the
-    module is hashed whole), the RNG state the pretraining starts from and the settings. So
-    a cached pretraining is reused exactly when running it again would give the same weights,
-    and restoring the RNG state after it keeps everything downstream as without the cache.
+    ``autoencoder`` and ``verbose`` are not part of the cache key; ``key`` stands for the
+    autoencoder (its architecture as printed and its initial weights, as numpy arrays: torch
+    tensors do not pickle to the same bytes twice, so joblib cannot hash them). With the
+    data, the RNG state the pretraining starts from and the settings, that is everything the
+    result depends on: a cached pretraining is reused exactly when running it again would
+    give the same weights, and restoring the RNG state after it keeps everything downstream
+    as without the cache.
     """
     autoencoder = copy.deepcopy(autoencoder)
     device = settings["device"]
     with seeded_torch(0, device):
-        set_rng_state(rng, device)
+        set_rng_state(tuple(None if s is None else torch.as_tensor(s) for s in rng), device)
         pretrain_autoencoder(autoencoder, X, verbose=verbose, **settings)
         after = rng_state(device)
     return {k: v.detach().cpu() for k, v in autoencoder.state_dict().items()}, after
+
+
+def _cache_key(autoencoder: nn.Module) -> dict:
+    """What identifies an untrained autoencoder: its printed architecture and its weights."""
+    return {
+        "architecture": repr(autoencoder),
+        "state": {k: v.detach().cpu().numpy() for k, v in autoencoder.state_dict().items()},
+    }
 
 
 class BaseAutoencoderClusterer(DecoderMixin, BaseDeepClusterer):
@@ -344,8 +356,10 @@ class BaseAutoencoderClusterer(DecoderMixin, BaseDeepClusterer):
       and its pretraining (the ``pretrain_*`` parameters, ``encoder``, ``decoder``,
       ``hidden_dims`` and ``n_embed`` are then not used).
     - ``memory``: None, a path or a ``joblib.Memory``; caches the pretraining, keyed on the
-      data, the initial weights, the RNG state and the settings, so a parameter sweep that
-      leaves these unchanged (``n_clusters``, the clustering loss weights) pretrains once.
+      data, the autoencoder (architecture as printed, initial weights), the RNG state and the
+      settings, so a parameter sweep that leaves these unchanged (``n_clusters``, the
+      clustering loss weights) pretrains once per data set. A change to the code of your own
+      network class that its printed form does not show is not seen: clear the cache then.
     - ``pretrain_epochs`` (0 skips pretraining), ``pretrain_lr`` (None: ``lr``),
       ``pretrain_batch_size`` (None: ``batch_size``), ``pretrain_noise`` (Gaussian input noise
       of a denoising autoencoder, in the units of ``X``), ``pretrain_warmup`` (epochs of linear
@@ -367,7 +381,7 @@ class BaseAutoencoderClusterer(DecoderMixin, BaseDeepClusterer):
         "encoder": [StrOptions({"mlp"}), *NETWORK],
         "decoder": [StrOptions({"auto"}), *NETWORK],
         "autoencoder": [Autoencoder, None],
-        "memory": [None, str, HasMethods(["cache"])],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "hidden_dims": [SequenceOf(Integral, 1)],
         "n_embed": POSITIVE_INT,
         "pretrain_epochs": NON_NEGATIVE_INT,
@@ -487,8 +501,11 @@ class BaseAutoencoderClusterer(DecoderMixin, BaseDeepClusterer):
         if self.memory is None:
             pretrain_autoencoder(autoencoder, X, verbose=self.verbose, **settings)
             return
-        cached = check_memory(self.memory).cache(_pretrained_state, ignore=["verbose"])
-        state, after = cached(autoencoder, X, rng_state(device), settings, verbose=self.verbose)
+        memory = os.fspath(self.memory) if isinstance(self.memory, os.PathLike) else self.memory
+        cached = check_memory(memory).cache(_pretrained_state, ignore=["autoencoder", "verbose"])
+        rng = tuple(None if s is None else s.cpu().numpy() for s in rng_state(device))
+        state, after = cached(autoencoder, _cache_key(autoencoder), X, rng, settings,
+                              verbose=self.verbose)
         autoencoder.load_state_dict(state)
         set_rng_state(after, device)
 

@@ -44,8 +44,10 @@ class EstimatorMixin:
 
     Routed parameters go, skorch-style, to a component's constructor: ``optimizer__eps=1e-3``
     to the optimizer, ``encoder__depth=18`` to an encoder class. They are keyword arguments of
-    ``__init__``, stored as attributes under their full name, and listed by ``get_params``, so
-    ``clone``, ``set_params`` and ``GridSearchCV`` handle them like any other parameter.
+    ``__init__``, kept in the private dict ``_routed`` (scikit-learn's checks allow no other
+    public attributes than the named parameters) and listed by ``get_params``, so ``clone``,
+    ``set_params`` and ``GridSearchCV`` handle them like any other parameter. As for every
+    parameter, an unknown one is reported by ``fit``, not by ``__init__``.
     """
 
     #: Prefixes of the routed parameters; subclasses add theirs (``encoder__``...).
@@ -53,13 +55,7 @@ class EstimatorMixin:
     _parameter_constraints: dict = {}
 
     def _store_routed(self, routed: dict) -> None:
-        for name, value in routed.items():
-            if not name.startswith(self._routed_prefixes) or name in self._routed_prefixes:
-                raise TypeError(
-                    f"{type(self).__name__}.__init__() got an unexpected keyword argument "
-                    f"{name!r}; routed parameters start with one of {list(self._routed_prefixes)}."
-                )
-            setattr(self, name, value)
+        self._routed = dict(routed)
 
     def get_params(self, deep: bool = True) -> dict:
         """Parameters of this estimator, routed ones (``optimizer__eps``...) included.
@@ -88,18 +84,23 @@ class EstimatorMixin:
         -------
         self : estimator instance
         """
-        for name in [n for n in params if n.startswith(self._routed_prefixes)]:
-            setattr(self, name, params.pop(name))
+        for name in [n for n in params if n in self._routed or n.startswith(self._routed_prefixes)]:
+            self._routed[name] = params.pop(name)
         return super().set_params(**params)
 
     def _routed_params(self, prefix: str | None = None) -> dict:
         """The routed parameters; with ``prefix``, those of one component, prefix removed."""
-        routed = {k: v for k, v in vars(self).items() if k.startswith(self._routed_prefixes)}
         if prefix is None:
-            return routed
-        return {k[len(prefix):]: v for k, v in routed.items() if k.startswith(prefix)}
+            return dict(self._routed)
+        return {k[len(prefix):]: v for k, v in self._routed.items() if k.startswith(prefix)}
 
     def _validate_params(self) -> None:
+        for name in self._routed:
+            if not name.startswith(self._routed_prefixes) or name in self._routed_prefixes:
+                raise TypeError(
+                    f"{type(self).__name__} got an unexpected keyword argument {name!r}; "
+                    f"routed parameters start with one of {list(self._routed_prefixes)}."
+                )
         validate_params(self._parameter_constraints, self.get_params(deep=False),
                         type(self).__name__)
 
