@@ -97,10 +97,10 @@ class ACeDeC(BaseDCN):
         Largest rotation of the augmentation, in degrees.
     max_shift : float, default=0.1
         Largest shift of the augmentation, as a fraction of the image size.
-    pretrain_epochs, pretrain_lr, pretrain_batch_size, pretrain_warmup, pretrain_noise, \
-pretrain_decay, pretrain_optimizer, initial_count, n_init, max_epochs, batch_size, lr, \
-optimizer, clip_grad_norm, patience, input_shape, callbacks, device, n_jobs, random_state, \
-verbose
+    encoder, decoder, autoencoder, memory, pretrain_epochs, pretrain_lr, pretrain_batch_size, \
+pretrain_warmup, pretrain_noise, pretrain_decay, pretrain_optimizer, initial_count, n_init, \
+max_epochs, batch_size, lr, optimizer, clip_grad_norm, patience, input_shape, callbacks, \
+device, n_jobs, random_state, verbose, **kwargs
         As in :class:`DCN`. The logits :math:`b` use ``10 * lr``.
 
     Attributes

@@ -205,6 +205,8 @@ class ClusteringModule(_ClusteringModuleMixin, DecoderMixin, BaseDeepClusterer):
         Seeds the restarts (initialisation, k-means++ seeding, shuffling).
     verbose : int, default=0
         0: silent; 1: a progress bar over restarts; 2: also skorch's per-epoch table.
+    **kwargs
+        Routed parameters, skorch-style: ``optimizer__*`` to the optimizer (``optimizer__eps``).
 
     Attributes
     ----------
@@ -371,6 +373,24 @@ class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
     n_clusters : int, default=8
         Number of clusters. Keep it at most ``n_embed``: ``k`` orthonormal centroids need
         ``k <= p`` dimensions (a warning is raised otherwise, unless ``lam=0``).
+    encoder : "mlp", nn.Module class or instance, default="mlp"
+        ``"mlp"``: the built-in fully connected autoencoder (``hidden_dims``, ``n_embed``).
+        Your own network: a ``torch.nn.Module`` class (built per restart with the routed
+        ``encoder__*`` parameters) or instance (copied per restart) that maps a batch
+        ``(n, *input_shape)`` to the embedding (see :mod:`skdeepclust.nn.user`); then
+        ``decoder`` must be yours too, and the embedding's width replaces ``n_embed``.
+    decoder : "auto", nn.Module class or instance, default="auto"
+        ``"auto"`` with the built-in encoder. With your own encoder, your own decoder (routed
+        ``decoder__*``): it maps the embedding ``(n, d)`` back to the input.
+    autoencoder : Autoencoder or None, default=None
+        A fitted :class:`~skdeepclust.Autoencoder`: every restart fine-tunes a copy of it
+        instead of pretraining its own (``encoder``, ``decoder``, ``hidden_dims``, ``n_embed``
+        and the ``pretrain_*`` parameters are then not used; the given one is never changed).
+    memory : None, str, path or joblib.Memory, default=None
+        Cache of the pretraining, keyed on the data, the initial autoencoder, the RNG state
+        and the pretraining settings (as ``Pipeline``'s ``memory``): a sweep over clustering
+        parameters (``n_clusters``, loss weights) pretrains once per data set, with results
+        identical to pretraining each time.
     hidden_dims : tuple of int, default=(500, 500, 2000)
         Encoder hidden widths (mirrored in the decoder); ``()`` gives a linear autoencoder
         (the paper's setting for small UCI tables is ``hidden_dims=()``, ``n_embed=2 k``).
@@ -432,6 +452,10 @@ class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
         See :class:`ClusteringModule` for the parameters not described here.
+    **kwargs
+        Routed parameters, skorch-style: ``optimizer__*`` to the optimizer (``optimizer__eps``),
+        ``pretrain_optimizer__*`` to the pretraining optimizer, ``encoder__*`` and
+        ``decoder__*`` to your own network classes.
 
     Attributes
     ----------

@@ -67,8 +67,6 @@ class DCN(BaseDCN):
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    hidden_dims : tuple of int, default=(500, 500, 2000)
-        Encoder hidden widths (mirrored in the decoder); ``()`` gives a linear autoencoder.
     n_embed : int, default=10
         Embedding dimension.
     activation : {"relu", "leaky_relu"}, default="relu"
@@ -135,6 +133,10 @@ class DCN(BaseDCN):
     n_jobs : int or None, default=None
     random_state : int, RandomState instance or None, default=None
     verbose : int, default=0
+    **kwargs
+        Routed parameters, skorch-style: ``optimizer__*`` to the optimizer (``optimizer__eps``),
+        ``pretrain_optimizer__*`` to the pretraining optimizer, ``encoder__*`` and
+        ``decoder__*`` to your own network classes.
 
     Attributes
     ----------

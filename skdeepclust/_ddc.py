@@ -99,6 +99,9 @@ class DDC(BaseDeepClusterer):
         Seeds the restarts. Same value and same device give the same labels.
     verbose : int, default=0
         0: silent; 1: a progress bar over restarts; 2: also skorch's per-epoch table.
+    **kwargs
+        Routed parameters, skorch-style: ``optimizer__*`` to the optimizer (``optimizer__eps``),
+        ``encoder__*`` and ``decoder__*`` to your own network classes.
 
     Attributes
     ----------

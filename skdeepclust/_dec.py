@@ -52,11 +52,30 @@ class DEC(BaseAutoencoderClusterer):
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    encoder : {"auto", "mlp", "cnn"}, default="auto"
+    encoder : {"auto", "mlp", "cnn"}, nn.Module class or instance, default="auto"
         ``"mlp"``: ``d - hidden_dims - n_embed`` with a mirrored decoder (the DEC network);
         ``"cnn"``: the small CNN of the DDC-UCO code with a linear ``n_embed`` bottleneck and a
         transposed-CNN decoder, for images of at least 20x20. ``"auto"`` picks ``"cnn"`` for
         samples of shape (C, H, W) and ``"mlp"`` otherwise.
+        Your own network: a ``torch.nn.Module`` class (built per restart with the routed
+        ``encoder__*`` parameters) or instance (copied per restart) that maps a batch
+        ``(n, *input_shape)`` to the embedding, or to a tuple of block outputs ending with it
+        (companion objectives attach to the blocks); see :mod:`skdeepclust.nn.user`. Then
+        ``decoder`` must be yours too, and the embedding's width replaces ``n_embed``.
+    decoder : "auto", nn.Module class or instance, default="auto"
+        ``"auto"`` with a built-in encoder. With your own encoder, your own decoder (routed
+        ``decoder__*``): it maps the embedding ``(n, d)`` back to the input.
+    autoencoder : Autoencoder or None, default=None
+        A fitted :class:`~skdeepclust.Autoencoder`: every restart fine-tunes a copy of it
+        instead of pretraining its own (``encoder``, ``decoder``, ``hidden_dims``, ``n_embed``
+        and the ``pretrain_*`` parameters are then not used; the given one is never changed).
+        With the same network, settings and seed this gives what the method's own pretraining
+        gives, so one fitted autoencoder serves a whole parameter sweep.
+    memory : None, str, path or joblib.Memory, default=None
+        Cache of the pretraining, keyed on the data, the initial autoencoder, the RNG state
+        and the pretraining settings (as ``Pipeline``'s ``memory``): a sweep over clustering
+        parameters (``n_clusters``, loss weights) pretrains once per data set, with results
+        identical to pretraining each time.
     hidden_dims : tuple of int, default=(500, 500, 2000)
         Hidden widths of the MLP encoder (the decoder mirrors them).
     n_embed : int, default=10
@@ -138,6 +157,10 @@ class DEC(BaseAutoencoderClusterer):
         the same labels.
     verbose : int, default=0
         0: silent; 1: a progress bar over restarts; 2: also skorch's per-epoch tables.
+    **kwargs
+        Routed parameters, skorch-style: ``optimizer__*`` to the optimizer (``optimizer__eps``),
+        ``pretrain_optimizer__*`` to the pretraining optimizer, ``encoder__*`` and
+        ``decoder__*`` to your own network classes.
 
     Attributes
     ----------
@@ -432,11 +455,11 @@ class IDEC(DEC):
     n_clusters : int, default=8
     gamma : float, default=0.1
         Weight of the clustering loss relative to the reconstruction loss (> 0).
-    encoder, hidden_dims, n_embed, pretrain_epochs, pretrain_lr, pretrain_batch_size, \
-pretrain_noise, pretrain_warmup, pretrain_decay, pretrain_optimizer, embedding_scale, \
-update_interval, tol, uco_kernel, uco_weight, uco_weighting, rel_sigma, \
+    encoder, decoder, autoencoder, memory, hidden_dims, n_embed, pretrain_epochs, \
+pretrain_lr, pretrain_batch_size, pretrain_noise, pretrain_warmup, pretrain_decay, \
+pretrain_optimizer, embedding_scale, update_interval, tol, uco_kernel, uco_weight, uco_weighting, rel_sigma, \
 n_init, max_epochs, batch_size, lr, optimizer, clip_grad_norm, input_shape, callbacks, \
-device, n_jobs, random_state, verbose
+device, n_jobs, random_state, verbose, **kwargs
         As in :class:`DEC`.
 
     Attributes
