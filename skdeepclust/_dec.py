@@ -457,9 +457,9 @@ class IDEC(DEC):
         Weight of the clustering loss relative to the reconstruction loss (> 0).
     encoder, decoder, autoencoder, memory, hidden_dims, n_embed, pretrain_epochs, \
 pretrain_lr, pretrain_batch_size, pretrain_noise, pretrain_warmup, pretrain_decay, \
-pretrain_optimizer, embedding_scale, update_interval, tol, uco_kernel, uco_weight, uco_weighting, rel_sigma, \
-n_init, max_epochs, batch_size, lr, optimizer, clip_grad_norm, input_shape, callbacks, \
-device, n_jobs, random_state, verbose, **kwargs
+pretrain_optimizer, embedding_scale, update_interval, tol, uco_kernel, uco_weight, \
+uco_weighting, rel_sigma, n_init, max_epochs, batch_size, lr, optimizer, clip_grad_norm, \
+input_shape, callbacks, device, n_jobs, random_state, verbose, **kwargs
         As in :class:`DEC`.
 
     Attributes
