@@ -13,8 +13,8 @@ from skdeepclust._autoencoder import Autoencoder
 from skdeepclust._dcn import BaseDCN
 from skdeepclust._kmeans import cluster_means, kmeans, subspace_kmeans
 from skdeepclust._net import ClusteringNet, make_net
-from skdeepclust.losses.dcn import optimal_beta_logits
-from skdeepclust.nn.dcn import ACeDeCNetwork, ACeDeCObjective, balance_embedding
+from skdeepclust.losses.acedec import optimal_beta_logits
+from skdeepclust.nn.acedec import ACeDeCNetwork, ACeDeCObjective, balance_embedding
 from skdeepclust.utils._sklearn_compat import (
     NON_NEGATIVE_INT,
     NON_NEGATIVE_REAL,
@@ -61,7 +61,7 @@ class ACeDeC(BaseDCN):
     ``KMeans(n_init=10)`` on all dimensions, the start of :class:`DCN`); :math:`V` becomes the
     random orthogonal matrix of the network times that rotation. Cluster centroids = cluster
     means (all dimensions), shared centroid = data mean, :math:`b` = its optimum for that state
-    (:func:`~skdeepclust.losses.dcn.optimal_beta_logits`, clipped to :math:`\pm 4`). Then only
+    (:func:`~skdeepclust.losses.acedec.optimal_beta_logits`, clipped to :math:`\pm 4`). Then only
     :math:`V` and :math:`b` are trained for ``init_epochs`` epochs (network and centroids
     fixed, the paper's "initial estimate"), and Lloyd iterations in the
     :math:`\beta_{cs}`-weighted space, started from the current centroids, give the starting
@@ -81,7 +81,7 @@ class ACeDeC(BaseDCN):
         Epochs of the :math:`V`, :math:`b`-only initial training (0 skips it).
     balance : bool or "auto", default="auto"
         After pretraining, re-parametrise the autoencoder's code layer so that its encoder and
-        decoder weights are balanced (:func:`skdeepclust.nn.dcn.balance_embedding`; the
+        decoder weights are balanced (:func:`skdeepclust.nn.acedec.balance_embedding`; the
         autoencoder computes the same function). The embedding of an autoencoder is fixed
         only up to an invertible linear map, and the subspace k-means cost of the
         initialisation depends on that map; balancing removes the arbitrary part (for a
@@ -92,7 +92,7 @@ class ACeDeC(BaseDCN):
         digits, MNIST-5k and Fashion-MNIST (``docs/methods/dcn.md``).
     augmentation : bool, default=False
         For images (``input_shape`` of length 3, (C, H, W)): also train on a randomly rotated and
-        shifted copy of each batch (paper §2.2, see :class:`skdeepclust.nn.dcn.ACeDeCObjective`).
+        shifted copy of each batch (paper §2.2, see :class:`skdeepclust.nn.acedec.ACeDeCObjective`).
     max_degrees : float, default=15.0
         Largest rotation of the augmentation, in degrees.
     max_shift : float, default=0.1

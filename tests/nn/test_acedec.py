@@ -1,0 +1,147 @@
+"""ACe/DeC network and objective: rotation, weights, assignments, centroid updates."""
+
+import numpy as np
+import pytest
+import torch
+
+from skdeepclust.nn.acedec import (
+    ACeDeCNetwork,
+    ACeDeCObjective,
+    balance_embedding,
+    random_orthogonal,
+    random_rotate_shift,
+)
+
+
+def _linear_pair(d_in, d, seed):
+    torch.manual_seed(seed)
+    return torch.nn.Linear(d_in, d), torch.nn.Linear(d, d_in)
+
+
+def test_random_orthogonal_is_orthogonal_and_seeded():
+    q = random_orthogonal(6, torch.Generator().manual_seed(0))
+    torch.testing.assert_close(q @ q.T, torch.eye(6), atol=1e-5, rtol=0)
+    torch.testing.assert_close(q, random_orthogonal(6, torch.Generator().manual_seed(0)))
+    assert not torch.allclose(q, random_orthogonal(6, torch.Generator().manual_seed(1)))
+
+
+def test_balance_embedding_keeps_the_autoencoder_function():
+    torch.manual_seed(0)
+    encoder = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.ReLU(), torch.nn.Linear(5, 3))
+    decoder = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.ReLU(), torch.nn.Linear(5, 6))
+    x = torch.randn(20, 6)
+    with torch.no_grad():
+        encoder[-1].weight.mul_(torch.tensor([[4.0], [1.0], [0.2]]))   # an unbalanced code
+        before = decoder(encoder(x))
+    a = balance_embedding(encoder[-1], decoder[0])
+    with torch.no_grad():
+        torch.testing.assert_close(decoder(encoder(x)), before, atol=1e-5, rtol=1e-4)
+    # Balanced: the code layer's two weights now have equal Gram matrices, W_e W_e^T = W_d^T W_d
+    # (the stationarity condition of ||A W_e||^2 + ||W_d A^-1||^2), and A is symmetric.
+    w_e, w_d = encoder[-1].weight.detach(), decoder[0].weight.detach()
+    torch.testing.assert_close(w_e @ w_e.T, w_d.T @ w_d, atol=1e-4, rtol=1e-4)
+    torch.testing.assert_close(a, a.T)
+
+
+def test_balance_embedding_of_an_exact_linear_autoencoder_is_a_rotation():
+    # d = D and W_d = W_e^-1 (what a linear autoencoder with d = D converges to): after balancing
+    # the encoder is orthogonal, so embedding distances are the data's distances.
+    encoder, decoder = _linear_pair(4, 4, 0)
+    with torch.no_grad():
+        encoder.weight.copy_(torch.tensor([[3.0, 1.0, 0.0, 0.0], [0.0, 0.5, 0.0, 0.0],
+                                           [0.0, 0.0, 1.0, 2.0], [1.0, 0.0, 0.0, 0.3]]))
+        decoder.weight.copy_(torch.linalg.inv(encoder.weight))
+    balance_embedding(encoder, decoder)
+    w_e = encoder.weight.detach()
+    torch.testing.assert_close(w_e @ w_e.T, torch.eye(4), atol=1e-5, rtol=0)
+    torch.testing.assert_close(decoder.weight.detach(), w_e.T, atol=1e-5, rtol=0)
+
+
+def test_balance_embedding_leaves_a_rank_deficient_code_layer_alone():
+    encoder, decoder = _linear_pair(3, 5, 0)   # 5 embedding dims from 3 inputs: W_e W_e^T singular
+    w_e, w_d = encoder.weight.detach().clone(), decoder.weight.detach().clone()
+    a = balance_embedding(encoder, decoder)
+    torch.testing.assert_close(a, torch.eye(5, dtype=torch.float64))
+    torch.testing.assert_close(encoder.weight.detach(), w_e)
+    torch.testing.assert_close(decoder.weight.detach(), w_d)
+
+
+def test_acedec_network_starts_orthogonal_with_weights_in_unit_interval():
+    torch.manual_seed(0)
+    net = ACeDeCNetwork((5,), n_clusters=3, hidden_dims=(8,), n_embed=4)
+    torch.testing.assert_close(net.V.T @ net.V, torch.eye(4), atol=1e-5, rtol=0)
+    with torch.no_grad():
+        net.beta_logits.copy_(torch.tensor([-30.0, -1.0, 2.0, 30.0]))
+    beta = net.beta_cs
+    assert torch.all((beta >= 0) & (beta <= 1))
+    torch.testing.assert_close(beta, torch.sigmoid(net.beta_logits))
+    # beta_ss = 1 - beta_cs: both weights sum to one in every dimension.
+    torch.testing.assert_close(beta + (1 - beta), torch.ones(4))
+
+
+def test_acedec_forward_layout_and_reconstruction_through_v():
+    torch.manual_seed(0)
+    net = ACeDeCNetwork((5,), n_clusters=3, hidden_dims=(), n_embed=4).eval()
+    x = torch.randn(10, 5)
+    labels, y, x_hat, assigned, shared, beta = net(x)
+    assert labels.shape == (10,) and labels.dtype == torch.long
+    torch.testing.assert_close(y, net.autoencoder.encode(x) @ net.V)
+    # V V^T = I at init, so decoding y with V^T gives back the autoencoder's reconstruction.
+    torch.testing.assert_close(x_hat, net.autoencoder(x)[1], atol=1e-5, rtol=1e-5)
+    assert assigned.shape == shared.shape == beta.shape == (10, 4)
+
+
+def test_acedec_assignment_uses_squared_beta_weights():
+    net = ACeDeCNetwork((2,), n_clusters=2, hidden_dims=(), n_embed=2)
+    with torch.no_grad():
+        net.centers.copy_(torch.tensor([[0.0, 3.0], [2.0, 0.0]]))
+    y = torch.tensor([[0.0, 0.0]])
+    # Unweighted, (0, 0) is nearer to centre 1 (distance 4 < 9).
+    with torch.no_grad():
+        net.beta_logits.copy_(torch.tensor([0.0, 0.0]))
+    assert net.assign(y).item() == 1
+    # With dimension 1 weighted down, centre 0 becomes the nearer one.
+    with torch.no_grad():
+        net.beta_logits.copy_(torch.tensor([5.0, -5.0]))
+    assert net.assign(y).item() == 0
+
+
+def test_acedec_update_centers_keeps_empty_clusters_and_tracks_the_mean():
+    torch.manual_seed(0)
+    net = ACeDeCNetwork((3,), n_clusters=2, hidden_dims=(), n_embed=3)
+    x = torch.randn(20, 3)
+    with torch.no_grad():
+        y = net.embed(x)
+    far = torch.full((3,), 1e3)
+    net.set_centers(torch.stack([y.mean(0), far]), torch.tensor([0.0, 5.0]), torch.zeros(3), 0)
+    net.update_centers(x)
+    # Every point goes to centre 0; centre 1 neither moves nor shrinks towards 0.
+    torch.testing.assert_close(net.centers[1], far)
+    torch.testing.assert_close(net.centers[0], y.mean(0), atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(net.counts, torch.tensor([20.0, 5.0]))
+    torch.testing.assert_close(net.shared_center, y.mean(0), atol=1e-5, rtol=1e-5)
+    assert net.shared_count.item() == 20
+
+
+def test_random_rotate_shift_identity_and_shapes():
+    x = torch.rand(5, 1, 8, 8)
+    torch.testing.assert_close(random_rotate_shift(x, 0.0, 0.0), x, atol=1e-5, rtol=0)
+    torch.manual_seed(0)
+    a = random_rotate_shift(x)
+    torch.manual_seed(0)
+    torch.testing.assert_close(a, random_rotate_shift(x))
+    assert a.shape == x.shape and not torch.allclose(a, x)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_acedec_augmentation_outputs_only_in_training(training):
+    torch.manual_seed(0)
+    net = ACeDeCNetwork((1, 6, 6), n_clusters=2, hidden_dims=(8,), n_embed=3,
+                        augmentation=True)
+    net.train(training)
+    x = torch.rand(4, 36)
+    outputs = net(x)
+    assert len(outputs) == (10 if training else 6)
+    terms = ACeDeCObjective(augmentation=True)(outputs, x)
+    assert tuple(terms) == ACeDeCObjective.term_names
+    assert all(np.isfinite(float(t.detach())) for t in terms.values())
