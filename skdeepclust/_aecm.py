@@ -14,7 +14,13 @@ from torch import nn
 from skdeepclust._autoencoder import Autoencoder, BaseAutoencoderClusterer
 from skdeepclust._base import BaseDeepClusterer, DecoderMixin, collect_outputs
 from skdeepclust._kmeans import kmeans
-from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet, make_net
+from skdeepclust._net import (
+    ASSIGNMENTS,
+    EMBEDDING,
+    INFERENCE_BATCH_SIZE,
+    ClusteringNet,
+    make_net,
+)
 from skdeepclust.callbacks import WeightAveragingEpoch
 from skdeepclust.losses.cm import cm_selection_score
 from skdeepclust.nn.cm import (
@@ -96,7 +102,7 @@ class _ClusteringModuleMixin:
         with torch.inference_mode():
             centroids = net.module_.head.centroids.detach().cpu().double()
             total = 0.0
-            for (gamma,) in net.iter_outputs(X, (0,), INFERENCE_BATCH_SIZE):
+            for (gamma,) in net.iter_outputs(X, (ASSIGNMENTS,), INFERENCE_BATCH_SIZE):
                 total += float(cm_selection_score(gamma.double(), centroids, reduction="sum"))
         return total / len(X)
 
@@ -647,7 +653,7 @@ n_features_in_, feature_names_in_
         }
 
     def _cm_input(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
-        return collect_outputs(net, X, 1)
+        return collect_outputs(net, X, EMBEDDING)
 
     def _initialize_clusters(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         self._init_cm(net, X, seed)

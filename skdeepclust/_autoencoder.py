@@ -22,7 +22,7 @@ from skdeepclust._base import (
     InverseTransformMixin,
     collect_outputs,
 )
-from skdeepclust._net import ClusteringNet
+from skdeepclust._net import EMBEDDING, ClusteringNet
 from skdeepclust._pretrain import pretrain_autoencoder
 from skdeepclust.nn.dec import DEC_ENCODERS, DECAutoencoder
 from skdeepclust.nn.user import (
@@ -512,7 +512,7 @@ class BaseAutoencoderClusterer(DecoderMixin, BaseDeepClusterer):
     @staticmethod
     def _embedding(net: ClusteringNet, X: np.ndarray) -> np.ndarray:
         """Network output 1 (the embedding) for all of ``X``, as float64 numpy."""
-        return collect_outputs(net, X, 1).astype(np.float64)
+        return collect_outputs(net, X, EMBEDDING).astype(np.float64)
 
     # ---------------------------------------------------------------- decoding
 

@@ -19,7 +19,13 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping
 
-from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet, make_net
+from skdeepclust._net import (
+    ASSIGNMENTS,
+    EMBEDDING,
+    INFERENCE_BATCH_SIZE,
+    ClusteringNet,
+    make_net,
+)
 from skdeepclust.utils._device import resolve_device
 from skdeepclust.utils._random import restart_seeds, seeded_torch
 from skdeepclust.utils._sklearn_compat import (
@@ -394,7 +400,7 @@ class BaseDeepClusterer(
         probe = torch.zeros((2, self.n_features_in_), device=self.net_.device)
         self.net_.module_.eval()
         with torch.inference_mode():
-            return int(self.net_.module_(probe)[1].flatten(1).shape[1])
+            return int(self.net_.module_(probe)[EMBEDDING].flatten(1).shape[1])
 
     # ------------------------------------------------------------- inference
 
@@ -405,7 +411,7 @@ class BaseDeepClusterer(
         return self._labels_from(self.net_, X)
 
     def _labels_from(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
-        assignments = collect_outputs(net, X, 0)
+        assignments = collect_outputs(net, X, ASSIGNMENTS)
         if assignments.ndim == 1:
             return assignments.astype(np.int64)
         return assignments.argmax(axis=1).astype(np.int64)
@@ -435,7 +441,7 @@ class BaseDeepClusterer(
         -------
         proba : ndarray of shape (n_samples, n_clusters), dtype float32
         """
-        return self._outputs(self._validate_input(X), 0)
+        return self._outputs(self._validate_input(X), ASSIGNMENTS)
 
     def transform(self, X):
         """The learned embedding of each sample (not distances to centres as in KMeans).
@@ -448,7 +454,7 @@ class BaseDeepClusterer(
         -------
         embedding : ndarray of shape (n_samples, n_embedding), dtype float32
         """
-        return self._outputs(self._validate_input(X), 1)
+        return self._outputs(self._validate_input(X), EMBEDDING)
 
     def score(self, X, y=None):
         """Negative selection criterion on ``X`` (higher is better).

@@ -12,7 +12,7 @@ from torch import nn
 
 from skdeepclust._autoencoder import NETWORK, Autoencoder, BaseAutoencoderClusterer
 from skdeepclust._kmeans import kmeans
-from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet
+from skdeepclust._net import ASSIGNMENTS, INFERENCE_BATCH_SIZE, ClusteringNet
 from skdeepclust.callbacks import TargetDistributionUpdate
 from skdeepclust.losses.dec import dec_kl, target_distribution
 from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
@@ -399,8 +399,8 @@ class DEC(BaseAutoencoderClusterer):
         assignments; independent of the batch size. Lower is better.
         """
         weight = self._reconstruction_weight()
-        index = 2 + net.criterion_.n_blocks
-        indices = (0, index) if weight > 0 else (0,)
+        # The reconstruction, when the network returns one, is its last output.
+        indices = (ASSIGNMENTS, -1) if weight > 0 else (ASSIGNMENTS,)
         q_parts, squared_error = [], 0.0
         start = 0
         for out in net.iter_outputs(X, indices, INFERENCE_BATCH_SIZE):

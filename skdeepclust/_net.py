@@ -12,6 +12,17 @@ from torch.utils.data import Dataset
 
 from skdeepclust.utils._random import make_generator
 
+#: The output layout every network of the package follows. ``forward`` returns a flat tuple of
+#: batch-first tensors (skorch concatenates outputs element-wise and keeps element 0 for
+#: ``predict_proba``): the assignments (soft, shape (n, k), or hard labels, shape (n,)) at
+#: ``ASSIGNMENTS``, the embedding that ``transform`` returns at ``EMBEDDING``, then what the
+#: method's objective needs per sample (block outputs, ...); a reconstruction, where a method has
+#: one in its loss, comes last. Tensors that do not depend on the batch (centroids, weights) do
+#: not ride in the outputs: the network's optional ``objective_inputs()`` returns them, and
+#: :class:`ClusteringNet` passes them to the objective as keyword arguments.
+ASSIGNMENTS = 0
+EMBEDDING = 1
+
 #: Rows per batch in inference passes (predict, transform, target updates). BatchNorm runs on
 #: its running statistics there, so this only trades memory for speed and never changes results.
 INFERENCE_BATCH_SIZE = 1024
@@ -109,8 +120,9 @@ class ClusteringNet(NeuralNet):
 
     Differences from ``NeuralNet``:
 
-    - ``criterion`` is an objective module whose ``forward(outputs, X, y=None)`` returns a dict
-      of named loss terms (``y``: the batch's rows of the training targets, if any);
+    - ``criterion`` is an objective module whose ``forward(outputs, X, y=None, **inputs)``
+      returns a dict of named loss terms (``y``: the batch's rows of the training targets, if
+      any; ``inputs``: the network's ``objective_inputs()``, see ``ASSIGNMENTS``);
       ``get_loss`` sums them, logs each one into the batch history as ``train_<name>`` and
       raises :class:`NonFiniteLossError` naming the epoch and term when one
       is NaN or infinite.
@@ -128,8 +140,12 @@ class ClusteringNet(NeuralNet):
             None if y is None else torch.as_tensor(y, device=self.device),
         )
 
+    def _objective_inputs(self) -> dict:
+        inputs = getattr(self.module_, "objective_inputs", None)
+        return inputs() if inputs is not None else {}
+
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        terms = self.criterion_(y_pred, X, y_true)
+        terms = self.criterion_(y_pred, X, y_true, **self._objective_inputs())
         total = sum(terms.values())
         if training:
             # One host transfer for all terms; skorch already syncs once per batch for the total.
@@ -168,7 +184,7 @@ class ClusteringNet(NeuralNet):
         with torch.inference_mode():
             for start in range(0, n - n % size, size):
                 batch = torch.as_tensor(X[start : start + size], device=self.device)
-                terms = self.criterion_(self.module_(batch), batch)
+                terms = self.criterion_(self.module_(batch), batch, **self._objective_inputs())
                 for name, term in terms.items():
                     sums[name] = sums.get(name, 0.0) + float(term) * len(batch)
                 n_used += len(batch)
@@ -257,6 +273,8 @@ def make_net(
 
 
 __all__ = [
+    "ASSIGNMENTS",
+    "EMBEDDING",
     "INFERENCE_BATCH_SIZE",
     "BatchIterator",
     "ClusteringNet",

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback
 
-from skdeepclust._net import INFERENCE_BATCH_SIZE, ClusteringNet
+from skdeepclust._net import ASSIGNMENTS, INFERENCE_BATCH_SIZE, ClusteringNet
 from skdeepclust.losses.dec import target_distribution
 from skdeepclust.metrics import clustering_accuracy
 
@@ -53,7 +53,7 @@ class TargetDistributionUpdate(Callback):
     def _update(self, net: ClusteringNet, dataset) -> float:
         """Write the target of the current network; return the fraction of changed labels."""
         q = torch.cat([
-            out[0] for out in net.iter_outputs(dataset.X, (0,), INFERENCE_BATCH_SIZE)
+            out[0] for out in net.iter_outputs(dataset.X, (ASSIGNMENTS,), INFERENCE_BATCH_SIZE)
         ]).double()
         labels = q.argmax(dim=1).numpy()
         changed = 1.0 if self.labels_ is None else float(np.mean(labels != self.labels_))
@@ -132,7 +132,8 @@ class ObjectiveMismatchMonitor(Callback):
             )
         terms = net.evaluate_terms(X, order=np.random.RandomState(0).permutation(len(X)))
         aux = sum(v for k, v in terms.items() if k.startswith(self.aux_prefixes))
-        labels = torch.cat([out[0].argmax(1) for out in net.iter_outputs(X, (0,), 1024)])
+        labels = torch.cat([out[0].argmax(1) for out in
+                            net.iter_outputs(X, (ASSIGNMENTS,), INFERENCE_BATCH_SIZE)])
         net.history.record("monitor_aux", float(aux))
         net.history.record("monitor_score", float(self.score(y, labels.numpy())))
 

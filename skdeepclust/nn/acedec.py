@@ -4,10 +4,10 @@ A DCN autoencoder plus a learned rotation :math:`V` and space weights :math:`\be
 state (cluster centroids, the shared centroid and their running-mean counts) lives in buffers
 and is updated after every optimiser step (:meth:`ACeDeCNetwork.update_centers`).
 
-Output layout (flat, batch-first tuple): ``(labels, y, x_hat, assigned_centers, shared_center,
-beta_cs)`` with ``y = z @ V``; ``shared_center`` and ``beta_cs`` are zero-copy ``expand``-s to
-(n, d), the objective reads row 0. With augmentation, in training mode only, four more:
-``(y_aug, x_aug, x_aug_hat_swapped, x_hat_swapped)`` (see :class:`ACeDeCObjective`).
+Output layout (flat, batch-first tuple): ``(labels, y, x_hat, assigned_centers)`` with
+``y = z @ V``; with augmentation, in training mode only, four more: ``(y_aug, x_aug,
+x_aug_hat_swapped, x_hat_swapped)`` (see :class:`ACeDeCObjective`). The shared centroid and the
+weights :math:`\beta_{cs}` reach the objective through :meth:`ACeDeCNetwork.objective_inputs`.
 """
 
 from __future__ import annotations
@@ -209,15 +209,14 @@ class ACeDeCNetwork(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         y = self.embed(x)
         labels = self.assign(y)
-        n, d = y.shape
-        beta_cs = self.beta_cs
-        outputs = (labels, y, self.decode(y), self.centers[labels],
-                   self.shared_center.expand(n, d), beta_cs.expand(n, d))
+        n = y.shape[0]
+        outputs = (labels, y, self.decode(y), self.centers[labels])
         if self.augmentation and self.training:
             x_aug = random_rotate_shift(
                 x.reshape(n, *self.input_shape), self.max_degrees, self.max_shift
             ).flatten(1)
             y_aug = self.embed(x_aug)
+            beta_cs = self.beta_cs
             beta_ss = 1.0 - beta_cs
             # The cluster part of one view with the shared part of the other: what differs
             # between the views (the transformation) has to be carried by the shared space.
@@ -225,6 +224,11 @@ class ACeDeCNetwork(nn.Module):
             x_hat_swapped = self.decode(beta_cs * y_aug + beta_ss * y)
             outputs += (y_aug, x_aug, x_aug_hat, x_hat_swapped)
         return outputs
+
+    def objective_inputs(self) -> dict[str, torch.Tensor]:
+        r"""The shared centroid and :math:`\beta_{cs}`, both of shape (d,), for
+        :class:`ACeDeCObjective`."""
+        return {"shared_center": self.shared_center, "beta_cs": self.beta_cs}
 
     @torch.no_grad()
     def set_centers(self, centers, counts, shared_center, shared_count) -> None:
@@ -273,14 +277,19 @@ class ACeDeCObjective(nn.Module):
         super().__init__()
         self.augmentation = augmentation
 
-    def forward(self, outputs, X: torch.Tensor, y: None = None) -> dict[str, torch.Tensor]:
-        _, y, x_hat, assigned, shared, beta = outputs[:6]
-        beta_cs, shared_center = beta[0], shared[0]
+    def forward(
+        self, outputs, X: torch.Tensor, y: None = None, *, shared_center: torch.Tensor,
+        beta_cs: torch.Tensor,
+    ) -> dict[str, torch.Tensor]:
+        """Loss terms for one batch; ``outputs = (labels, y, x_hat, assigned_centers[, y_aug,
+        x_aug, x_aug_hat_swapped, x_hat_swapped])`` (``y`` the rotated embedding; the argument
+        ``y``, training targets, is unused), ``shared_center`` and ``beta_cs`` of shape (d,)."""
+        _, rotated, x_hat, assigned = outputs[:4]
         beta_ss = 1.0 - beta_cs
-        cluster = acedec_cluster_loss(y, assigned, beta_cs)
-        shared_term = acedec_shared_loss(y, shared_center, beta_ss)
-        if len(outputs) > 6:
-            y_aug, x_aug, x_aug_hat, x_hat_swapped = outputs[6:10]
+        cluster = acedec_cluster_loss(rotated, assigned, beta_cs)
+        shared_term = acedec_shared_loss(rotated, shared_center, beta_ss)
+        if len(outputs) > 4:
+            y_aug, x_aug, x_aug_hat, x_hat_swapped = outputs[4:8]
             cluster = 0.5 * (cluster + acedec_cluster_loss(y_aug, assigned, beta_cs))
             shared_term = 0.5 * (shared_term + acedec_shared_loss(y_aug, shared_center, beta_ss))
             reconstruction = 0.5 * (reconstruction_loss(X, x_hat_swapped, "sum")

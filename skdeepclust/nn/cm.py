@@ -149,19 +149,22 @@ class CMHeadNetwork(nn.Module):
 
     Notes
     -----
-    ``forward`` returns ``(gamma, gamma, centroids)`` with shapes ``(n, k)``, ``(n, k)`` and
-    ``(n, k, d)``: index 0 feeds ``predict_proba``, index 1 ``transform`` (the CM's code is
-    its responsibilities), index 2 is an ``expand`` view of :math:`U` (no copy).
+    ``forward`` returns ``(gamma, gamma)``, both of shape ``(n, k)``: index 0 feeds
+    ``predict_proba``, index 1 ``transform`` (the CM's code is its responsibilities);
+    :meth:`objective_inputs` gives the objective the centroids :math:`U`.
     """
 
     def __init__(self, head: CMHead):
         super().__init__()
         self.head = head
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         gamma = self.head(x.flatten(1))
-        centroids = self.head.centroids
-        return gamma, gamma, centroids.expand(x.shape[0], -1, -1)
+        return gamma, gamma
+
+    def objective_inputs(self) -> dict[str, torch.Tensor]:
+        """The centroids :math:`U`, shape (k, d), for :class:`CMObjective`."""
+        return {"centroids": self.head.centroids}
 
 
 class CMNetwork(CMHeadNetwork):
@@ -202,8 +205,8 @@ class AECMNetwork(nn.Module):
     Notes
     -----
     All layers use the authors' initialisation (Glorot-uniform weights, Glorot-normal biases).
-    ``forward`` returns ``(gamma, z, x_hat, centroids)`` with shapes ``(n, k)``, ``(n, p)``,
-    ``(n, d)`` and ``(n, k, p)`` (an ``expand`` view of :math:`U`).
+    ``forward`` returns ``(gamma, z, x_hat)`` with shapes ``(n, k)``, ``(n, p)`` and ``(n, d)``;
+    :meth:`objective_inputs` gives the objective the centroids :math:`U`, shape ``(k, p)``.
     """
 
     def __init__(
@@ -229,8 +232,11 @@ class AECMNetwork(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
         z = self.autoencoder.encode(x)
         gamma = self.head(z)
-        x_hat = self.autoencoder.decode(z)
-        return gamma, z, x_hat, self.head.centroids.expand(x.shape[0], -1, -1)
+        return gamma, z, self.autoencoder.decode(z)
+
+    def objective_inputs(self) -> dict[str, torch.Tensor]:
+        """The centroids :math:`U`, shape (k, p), for :class:`AECMObjective`."""
+        return {"centroids": self.head.centroids}
 
 
 def _alpha_buffer(alpha: float | Sequence[float]) -> torch.Tensor:
@@ -267,10 +273,12 @@ class CMObjective(nn.Module):
         self.reduction = reduction
 
     def forward(
-        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None, *,
+        centroids: torch.Tensor,
     ) -> dict[str, torch.Tensor]:
-        """Loss terms for one batch; ``outputs = (gamma, gamma, centroids)``."""
-        gamma, centroids = outputs[0], outputs[2][0]
+        """Loss terms for one batch; ``outputs = (gamma, gamma)``, ``centroids`` of shape
+        (k, d)."""
+        gamma = outputs[0]
         x = X.flatten(1)
         return {
             "reconstruction": cm_reconstruction(x, gamma, centroids, reduction=self.reduction),
@@ -324,10 +332,12 @@ class AECMObjective(nn.Module):
         self.reduction = reduction
 
     def forward(
-        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None
+        self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None, *,
+        centroids: torch.Tensor,
     ) -> dict[str, torch.Tensor]:
-        """Loss terms for one batch; ``outputs = (gamma, z, x_hat, centroids)``."""
-        gamma, z, x_hat, centroids = outputs[0], outputs[1], outputs[2], outputs[3][0]
+        """Loss terms for one batch; ``outputs = (gamma, z, x_hat)``, ``centroids`` of shape
+        (k, p)."""
+        gamma, z, x_hat = outputs[:3]
         residual = X.flatten(1) - x_hat
         ae_sum = (residual * residual).sum()
         if self.reduction == "mean":

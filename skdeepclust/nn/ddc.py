@@ -193,7 +193,7 @@ class DDCObjective(nn.Module):
                                          self.uco_kernel, self.rel_sigma, self.uco_weights))
         if self.reconstruction_weight > 0:
             terms["reconstruction"] = self.reconstruction_weight * reconstruction_loss(
-                X, outputs[2 + self.n_blocks]
+                X, outputs[-1]
             )
         return terms
 

@@ -248,7 +248,7 @@ class DECObjective(nn.Module):
         terms = {"kl": dec_kl(target, q)}
         if self.reconstruction_weight > 0:
             terms["reconstruction"] = self.reconstruction_weight * reconstruction_loss(
-                X, outputs[2 + self.n_blocks]
+                X, outputs[-1]
             )
         if self.uco_kernel is not None:
             terms.update(companion_terms(q, outputs[2 : 2 + self.n_blocks], self.uco_kernel,

@@ -83,12 +83,14 @@ def test_acedec_forward_layout_and_reconstruction_through_v():
     torch.manual_seed(0)
     net = ACeDeCNetwork((5,), n_clusters=3, hidden_dims=(), n_embed=4).eval()
     x = torch.randn(10, 5)
-    labels, y, x_hat, assigned, shared, beta = net(x)
+    labels, y, x_hat, assigned = net(x)
     assert labels.shape == (10,) and labels.dtype == torch.long
     torch.testing.assert_close(y, net.autoencoder.encode(x) @ net.V)
     # V V^T = I at init, so decoding y with V^T gives back the autoencoder's reconstruction.
     torch.testing.assert_close(x_hat, net.autoencoder(x)[1], atol=1e-5, rtol=1e-5)
-    assert assigned.shape == shared.shape == beta.shape == (10, 4)
+    assert assigned.shape == (10, 4)
+    inputs = net.objective_inputs()
+    assert inputs["shared_center"].shape == inputs["beta_cs"].shape == (4,)
 
 
 def test_acedec_assignment_uses_squared_beta_weights():
@@ -141,7 +143,7 @@ def test_acedec_augmentation_outputs_only_in_training(training):
     net.train(training)
     x = torch.rand(4, 36)
     outputs = net(x)
-    assert len(outputs) == (10 if training else 6)
-    terms = ACeDeCObjective(augmentation=True)(outputs, x)
+    assert len(outputs) == (8 if training else 4)
+    terms = ACeDeCObjective(augmentation=True)(outputs, x, **net.objective_inputs())
     assert tuple(terms) == ACeDeCObjective.term_names
     assert all(np.isfinite(float(t.detach())) for t in terms.values())

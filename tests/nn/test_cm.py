@@ -78,18 +78,17 @@ def test_cm_network_outputs():
     torch.manual_seed(0)
     net = CMNetwork((2, 3), 4)
     x = torch.randn(5, 2, 3)
-    gamma, code, centroids = net(x)
+    gamma, code = net(x)
     assert gamma.shape == (5, 4) and code is gamma
-    assert centroids.shape == (5, 4, 6)
-    torch.testing.assert_close(centroids[3], net.head.centroids)
+    torch.testing.assert_close(net.objective_inputs()["centroids"], net.head.centroids)
 
 
 def test_aecm_network_outputs_and_init():
     torch.manual_seed(0)
     net = AECMNetwork((8,), 3, hidden_dims=(16,), n_embed=5, negative_slope=0.2)
-    gamma, z, x_hat, centroids = net(torch.randn(7, 8))
+    gamma, z, x_hat = net(torch.randn(7, 8))
     assert gamma.shape == (7, 3) and z.shape == (7, 5) and x_hat.shape == (7, 8)
-    assert centroids.shape == (7, 3, 5)
+    assert net.objective_inputs()["centroids"].shape == (3, 5)
     activations = [m for m in net.autoencoder.modules() if isinstance(m, torch.nn.LeakyReLU)]
     assert len(activations) == 2 and all(a.negative_slope == 0.2 for a in activations)
     for layer in net.autoencoder.modules():
@@ -108,8 +107,7 @@ def _batch(n=9, d=4, k=3, seed=0):
 @pytest.mark.parametrize("reduction", ["sum", "mean"])
 def test_cm_objective_terms(reduction):
     x, gamma, centroids = _batch()
-    outputs = (gamma, gamma, centroids.expand(9, -1, -1))
-    terms = CMObjective(alpha=2.0, reduction=reduction)(outputs, x)
+    terms = CMObjective(alpha=2.0, reduction=reduction)((gamma, gamma), x, centroids=centroids)
     assert tuple(terms) == CMObjective.term_names
     torch.testing.assert_close(terms["reconstruction"],
                                cm_reconstruction(x, gamma, centroids, reduction=reduction))
@@ -129,7 +127,7 @@ def test_cm_objective_vector_alpha_follows_device_buffer():
     _, gamma, centroids = _batch()
     objective = CMObjective(alpha=(1.0, 2.0, 3.0))
     assert "alpha" in dict(objective.named_buffers())
-    terms = objective((gamma, gamma, centroids.expand(9, -1, -1)), torch.randn(9, 4))
+    terms = objective((gamma, gamma), torch.randn(9, 4), centroids=centroids)
     torch.testing.assert_close(terms["prior"], cm_dirichlet_prior(gamma, [1.0, 2.0, 3.0]))
 
 
@@ -139,7 +137,7 @@ def test_aecm_objective_terms(reduction):
     x = torch.randn(9, 6)
     x_hat = torch.randn(9, 6)
     objective = AECMObjective(alpha=1.5, beta=0.3, lam=0.7, reduction=reduction)
-    terms = objective((gamma, z, x_hat, centroids.expand(9, -1, -1)), x)
+    terms = objective((gamma, z, x_hat), x, centroids=centroids)
     assert tuple(terms) == AECMObjective.term_names
     scale = 1.0 if reduction == "sum" else 1 / 9
     torch.testing.assert_close(terms["cm_reconstruction"],
@@ -159,8 +157,8 @@ def test_every_aecm_term_reaches_the_encoder():
     first_layer = net.autoencoder.encoder[0].weight
     for name in ("cm_reconstruction", "sparsity", "prior", "ae_reconstruction"):
         net.zero_grad()
-        objective(net(x), x)[name].backward()
+        objective(net(x), x, **net.objective_inputs())[name].backward()
         assert first_layer.grad.abs().sum() > 0, name
     net.zero_grad()
-    objective(net(x), x)["orthonormality"].backward()
+    objective(net(x), x, **net.objective_inputs())["orthonormality"].backward()
     assert net.head.decoder.weight.grad.abs().sum() > 0
