@@ -22,8 +22,7 @@ from _clock import EpochClock, seconds_per_epoch, sync
 
 from skdeepclust import DDC
 from skdeepclust._compare import load_dataset
-from skdeepclust.nn.ddc import DDCNetwork
-from skdeepclust.nn.ddc import DDCObjective
+from skdeepclust.nn.ddc import DDCNetwork, DDCObjective
 
 
 def bare_epoch_times(X, estimator, n_epochs, device):

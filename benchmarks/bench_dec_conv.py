@@ -2,10 +2,13 @@
 
 Fits ``DEC(encoder="cnn")`` (and ``IDEC`` with ``--idec``) once per variant on a stratified
 Fashion-MNIST subsample. Every variant of a seed starts from the *same* pretrained convolutional
-autoencoder and the same k-means start: the first variant pretrains, the later ones load its
-weights, so two variants differ only in what the variant sets (learning rate, companion
-term). Prints one JSON line per fit with the k-means start's accuracy (``start_acc``), the
-accuracy of ``argmax q`` after every clustering epoch (``curve``), and the final scores::
+autoencoder and the same k-means start: the estimators share one ``memory=`` (a
+``joblib.Memory`` folder, temporary unless ``--cache`` names one), so the first variant
+pretrains and the later ones load its result (identical to pretraining again), and two
+variants differ only in what the variant sets (learning rate, companion term); a variant that
+changes the pretraining (``pretrain_*``, the network) pretrains on its own. Prints one JSON
+line per fit with the k-means start's accuracy (``start_acc``), the accuracy of ``argmax q``
+after every clustering epoch (``curve``), and the final scores::
 
     OMP_NUM_THREADS=1 python benchmarks/bench_dec_conv.py --seed 0 \
         --variants '[{"lr": 1e-4, "uco_kernel": "tensor"}, {"lr": 1e-4}]'
@@ -17,15 +20,16 @@ batch 120, at most 20 clustering epochs).
 from __future__ import annotations
 
 import argparse
-import copy
 import json
+import tempfile
 import time
+from pathlib import Path
 
 from bench_quality import subsample
+from joblib import Memory
 from sklearn.metrics import normalized_mutual_info_score
 from skorch.callbacks import Callback
 
-import skdeepclust._dec
 from skdeepclust import DEC, IDEC
 from skdeepclust._base import collect_outputs
 from skdeepclust._compare import load_dataset
@@ -54,27 +58,6 @@ class AccuracyCurve(Callback):
         self.curve_.append(round(clustering_accuracy(self.y, q.argmax(1)), 4))
 
 
-def share_pretraining() -> None:
-    """Make every later fit with the same pretraining seed reuse the first one's weights.
-
-    Wraps the pretraining function that ``DEC`` calls (benchmark-only; the library does not
-    cache). The key is the class's reconstruction setting and the seed the estimator passes.
-    """
-    pretrain = skdeepclust._dec.pretrain_estimator_autoencoder
-    weights = {}
-
-    def pretrain_once(estimator, net, X, seed, **kwargs):
-        key = (estimator._reconstruction_weight() > 0, seed)
-        autoencoder = net.module_.autoencoder
-        if key in weights:
-            autoencoder.load_state_dict(weights[key])
-            return
-        pretrain(estimator, net, X, seed, **kwargs)
-        weights[key] = copy.deepcopy(autoencoder.state_dict())
-
-    skdeepclust._dec.pretrain_estimator_autoencoder = pretrain_once
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seed", type=int, default=0)
@@ -85,13 +68,22 @@ def main() -> None:
     parser.add_argument("--pretrain-epochs", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=120)
     parser.add_argument("--max-epochs", type=int, default=20)
+    parser.add_argument("--cache", type=Path, default=None,
+                        help="joblib.Memory folder for the pretrainings, kept for later runs "
+                             "(default: a temporary one, removed at the end)")
     args = parser.parse_args()
     data = subsample(load_dataset("fashion_mnist"), args.subsample)
-    share_pretraining()
+    with tempfile.TemporaryDirectory(prefix="bench_dec_conv_") as temporary:
+        memory = Memory(args.cache if args.cache is not None else temporary, verbose=0)
+        fit_variants(data, args, memory)
+
+
+def fit_variants(data, args, memory: Memory) -> None:
+    """One fit and JSON line per variant; ``memory`` shares the pretraining between them."""
     estimator = IDEC if args.idec else DEC
     base = {"encoder": "cnn", "pretrain_epochs": args.pretrain_epochs,
             "batch_size": args.batch_size, "max_epochs": args.max_epochs,
-            "random_state": args.seed}
+            "memory": memory, "random_state": args.seed}
     for variant in json.loads(args.variants):
         start = time.perf_counter()
         curve_callback = ("accuracy_curve", AccuracyCurve(data.X, data.y))

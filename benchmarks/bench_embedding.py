@@ -2,7 +2,7 @@
 
 DCN keeps its k-means start almost unchanged (RESULTS.md, issue 5), so the pretrained
 autoencoder decides its result. This pretrains exactly as ``DCN`` does (the estimator's own
-pretraining, captured before its clustering phase) and prints one JSON line with
+pretraining, copied by a callback before its clustering phase) and prints one JSON line with
 
 - ``reconstruction``: per-sample squared error on the data;
 - ``dead``: per hidden layer (encoder, then decoder), the fraction of units whose input is
@@ -14,6 +14,10 @@ pretraining, captured before its clustering phase) and prints one JSON line with
 
     OMP_NUM_THREADS=1 python benchmarks/bench_embedding.py --dataset fashion_mnist \\
         --subsample 5000 --seed 0 --set dcn.pretrain_lr=3e-4 [--cache /tmp/pretrained]
+
+``--cache`` is DCN's ``memory=`` (a ``joblib.Memory`` folder): a later run with the same data,
+network, seed and pretraining settings loads the pretrained autoencoder from there instead of
+pretraining again, with identical output.
 """
 
 from __future__ import annotations
@@ -29,39 +33,22 @@ import torch
 from bench_quality import parse_overrides, subsample
 from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score
+from skorch.callbacks import Callback
 
-import skdeepclust._dcn
 from skdeepclust._compare import DATASETS, METHODS, load_dataset
 from skdeepclust.ensemble import consensus_vote
 from skdeepclust.metrics import clustering_accuracy
 
 
-def capture_pretraining(dataset: str, cache: Path | None) -> dict:
-    """Make DCN's pretraining also store a copy of the pretrained autoencoder.
+class KeepPretrained(Callback):
+    """Keeps a copy of the pretrained autoencoder, taken before the first clustering epoch.
 
-    With a ``cache`` folder, a pretrained state is saved there and reused by later runs with
-    the same data, restart seed, activation, epochs, learning rate, warm-up, noise and decay
-    (benchmark-only).
+    A clustering-phase callback sees the net after pretraining and the k-means start, so
+    ``net.module_.autoencoder`` is then exactly the pretrained autoencoder.
     """
-    captured = {}
-    pretrain = skdeepclust._dcn.pretrain_estimator_autoencoder
 
-    def pretrain_and_keep(estimator, net, X, seed, **kwargs):
-        autoencoder = net.module_.autoencoder
-        name = (f"dcn_{dataset}_{seed}_{estimator.activation}_{estimator.pretrain_epochs}"
-                f"_lr{estimator.pretrain_lr}_warmup{estimator.pretrain_warmup}"
-                f"_noise{estimator.pretrain_noise}_{estimator.pretrain_decay}.pt")
-        if cache is not None and (cache / name).exists():
-            autoencoder.load_state_dict(torch.load(cache / name))
-        else:
-            pretrain(estimator, net, X, seed, **kwargs)
-            if cache is not None:
-                cache.mkdir(parents=True, exist_ok=True)
-                torch.save(autoencoder.state_dict(), cache / name)
-        captured["autoencoder"] = copy.deepcopy(autoencoder)
-
-    skdeepclust._dcn.pretrain_estimator_autoencoder = pretrain_and_keep
-    return captured
+    def on_train_begin(self, net, **kwargs):
+        self.autoencoder_ = copy.deepcopy(net.module_.autoencoder)
 
 
 def dead_fractions(autoencoder: torch.nn.Module, X: torch.Tensor) -> list[float]:
@@ -88,16 +75,18 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="dcn.PARAM=VALUE",
                         help="a DCN parameter, e.g. dcn.pretrain_lr=3e-4")
     parser.add_argument("--cache", type=Path, default=None,
-                        help="folder to keep pretrained autoencoders in and reuse them from")
+                        help="joblib.Memory folder (DCN's memory=) that keeps pretrainings "
+                             "and reuses them")
     args = parser.parse_args()
     data = subsample(load_dataset(args.dataset), args.subsample)
     X, y = data.X_flat, data.y
     settings = parse_overrides(args.set).get("dcn", {})
 
-    captured = capture_pretraining(data.name, args.cache)
     model = METHODS["dcn"](data.n_clusters, args.seed, "cpu", data)
-    model.set_params(max_epochs=1, **settings).fit(X)   # the clustering epoch is not used
-    autoencoder = captured["autoencoder"].eval()
+    model.set_params(max_epochs=1, memory=args.cache,   # the clustering epoch is not used
+                     callbacks=[("keep_pretrained", KeepPretrained())], **settings).fit(X)
+    # The estimator clones its callbacks; the fitted net holds the copy that ran.
+    autoencoder = dict(model.net_.callbacks_)["keep_pretrained"].autoencoder_.eval()
 
     X_tensor = torch.as_tensor(X, dtype=torch.float32)
     with torch.no_grad():

@@ -24,8 +24,7 @@ from _clock import sync
 
 from skdeepclust import DDC
 from skdeepclust._compare import load_dataset
-from skdeepclust.nn.ddc import DDCNetwork
-from skdeepclust.nn.ddc import DDCObjective
+from skdeepclust.nn.ddc import DDCNetwork, DDCObjective
 
 VARIANTS = {"DDC": None, "DDC-UCO_N": "naive", "DDC-UCO_T": "tensor"}
 
@@ -35,8 +34,9 @@ def make_step(uco_kernel, n_clusters, device):
     estimator = DDC(n_clusters, encoder="cnn", uco_kernel=uco_kernel)
     estimator.input_shape_ = (1, 28, 28)
     torch.manual_seed(0)
-    module = DDCNetwork(**estimator._module_kwargs()).to(device)
-    objective = DDCObjective(**estimator._objective_kwargs())
+    module_kwargs = estimator._module_kwargs()
+    module = DDCNetwork(**module_kwargs).to(device)
+    objective = DDCObjective(**estimator._objective_kwargs(module_kwargs))
     optimizer = torch.optim.Adam(module.parameters(), lr=1e-4)
     module.train()
 
