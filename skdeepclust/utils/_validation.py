@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -66,16 +66,6 @@ def check_input_shape(input_shape, n_features: int) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
-def check_n_clusters(n_clusters, n_samples: int) -> None:
-    """Check that ``n_clusters`` is a positive int no larger than ``n_samples``."""
-    if isinstance(n_clusters, bool) or not isinstance(n_clusters, Integral):
-        raise TypeError(f"n_clusters must be an int; got {n_clusters!r}.")
-    if n_clusters < 1:
-        raise ValueError(f"n_clusters must be >= 1; got {n_clusters}.")
-    if n_samples < n_clusters:
-        raise ValueError(f"n_samples={n_samples} should be >= n_clusters={n_clusters}.")
-
-
 def check_int(name: str, value, low: int, allow_none: bool = False) -> None:
     """Raise if ``value`` is not an int >= ``low`` (or None when allowed)."""
     if value is None and allow_none:
@@ -84,17 +74,6 @@ def check_int(name: str, value, low: int, allow_none: bool = False) -> None:
         raise TypeError(f"{name} must be an int; got {value!r}.")
     if value < low:
         raise ValueError(f"{name} must be >= {low}; got {value}.")
-
-
-def check_real(name: str, value, low: float, *, strict: bool = True, allow_none: bool = False):
-    """Raise if ``value`` is not a real number > ``low`` (>= when ``strict`` is False)."""
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-        raise TypeError(f"{name} must be a finite real number; got {value!r}.")
-    if value < low or (strict and value == low):
-        relation = ">" if strict else ">="
-        raise ValueError(f"{name} must be {relation} {low}; got {value}.")
 
 
 def check_option(name: str, value, options) -> None:
