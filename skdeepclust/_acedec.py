@@ -12,7 +12,7 @@ from torch import nn
 from skdeepclust._autoencoder import Autoencoder
 from skdeepclust._dcn import BaseDCN
 from skdeepclust._kmeans import cluster_means, kmeans, subspace_kmeans
-from skdeepclust._net import ClusteringNet, make_net
+from skdeepclust._net import ClusteringNet
 from skdeepclust.losses.acedec import optimal_beta_logits
 from skdeepclust.nn.acedec import ACeDeCNetwork, ACeDeCObjective, balance_embedding
 from skdeepclust.utils._sklearn_compat import (
@@ -325,21 +325,8 @@ n_features_in_
             p.requires_grad_(False)
         module.augmentation = False
         try:
-            init_net = make_net(
-                module,
-                ACeDeCObjective,
-                term_names=ACeDeCObjective.term_names,
-                n_samples=len(X),
-                batch_size=self.batch_size,
-                seed=seed,
-                device=str(net.device),
-                verbose=self.verbose,
-                optimizer=self.optimizer,
-                lr=self.lr,
-                max_epochs=self.init_epochs,
-                **self._net_params(),
-            )
-            init_net.fit(X)
+            self._fit_phase(module, ACeDeCObjective, X, seed, str(net.device),
+                            epochs=self.init_epochs, **self._net_params())
         finally:
             for p in frozen:
                 p.requires_grad_(True)

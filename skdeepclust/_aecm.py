@@ -19,7 +19,6 @@ from skdeepclust._net import (
     EMBEDDING,
     INFERENCE_BATCH_SIZE,
     ClusteringNet,
-    make_net,
 )
 from skdeepclust.callbacks import WeightAveragingEpoch
 from skdeepclust.losses.cm import cm_selection_score
@@ -668,24 +667,11 @@ n_features_in_, feature_names_in_
         centroid (the centre of the simplex) before the CM sharpens. Training the CM first
         sharpens it on codes that cannot move.
         """
-        codes = self._cm_input(net, X)
-        optimization = self._pretrain_optimization()
-        optimizer_params = optimization.pop("optimizer_params")
-        cm_net = make_net(
-            CMHeadNetwork(net.module_.head),
-            CMObjective,
-            term_names=CMObjective.term_names,
-            n_samples=len(codes),
-            seed=seed,
-            device=net.device,
-            verbose=self.verbose,
-            criterion__alpha=_alpha_value(self.alpha),
-            criterion__reduction=self.reduction,
-            max_epochs=self.pretrain_epochs,
-            **optimization,
-            **{f"optimizer__{k}": v for k, v in optimizer_params.items()},
-        )
-        cm_net.fit(codes)
+        self._fit_phase(CMHeadNetwork(net.module_.head), CMObjective, self._cm_input(net, X),
+                        seed, net.device, epochs=self.pretrain_epochs,
+                        optimization=self._pretrain_optimization(),
+                        criterion__alpha=_alpha_value(self.alpha),
+                        criterion__reduction=self.reduction)
 
 
 __all__ = ["AECM", "ClusteringModule"]

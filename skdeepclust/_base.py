@@ -334,6 +334,40 @@ class BaseDeepClusterer(
             **params,
         )
 
+    def _fit_phase(
+        self, module: torch.nn.Module, objective: type[torch.nn.Module], X: np.ndarray,
+        seed: int, device: str, *, epochs: int, optimization: dict | None = None, **params,
+    ) -> ClusteringNet:
+        """Train ``module`` in place with ``objective`` for ``epochs``: a phase of a restart
+        before the main training (a pretraining stage, an initial estimate).
+
+        Uses the estimator's batch size, learning rate, optimizer (with its routed arguments)
+        and verbosity, unless ``optimization`` (keys ``batch_size``, ``lr``, ``optimizer``,
+        ``optimizer_params``) replaces them; ``params`` are further ``NeuralNet`` parameters
+        (``criterion__*``...).
+        """
+        optimization = dict(optimization or {
+            "batch_size": self.batch_size,
+            "lr": self.lr,
+            "optimizer": self.optimizer,
+            "optimizer_params": self._routed_params("optimizer__"),
+        })
+        optimizer_params = optimization.pop("optimizer_params")
+        net = make_net(
+            module,
+            objective,
+            term_names=objective.term_names,
+            n_samples=len(X),
+            seed=seed,
+            device=device,
+            verbose=self.verbose,
+            max_epochs=epochs,
+            **optimization,
+            **{f"optimizer__{k}": v for k, v in optimizer_params.items()},
+            **params,
+        )
+        return net.fit(X)
+
     def _fit_restart(
         self, X: np.ndarray, seed: int, device: str
     ) -> tuple[ClusteringNet, float, np.ndarray]:
