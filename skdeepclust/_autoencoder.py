@@ -236,8 +236,8 @@ class Autoencoder(InverseTransformMixin, EstimatorMixin, ClassNamePrefixFeatures
         -------
         self : object
         """
-        X = self._validate_fit_input(X)
         self._validate_params()
+        X = self._validate_fit_input(X)
         _check_network_pair(self.encoder, self.decoder)
         device = resolve_device(self.device)
         # The seed of a clusterer's first restart, so both build and train alike.

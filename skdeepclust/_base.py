@@ -399,8 +399,9 @@ class BaseDeepClusterer(
         self : object
             Fitted estimator.
         """
-        X = self._validate_fit_input(X)
+        # Parameters first (as scikit-learn's estimators do): reading X uses input_shape.
         self._validate_params()
+        X = self._validate_fit_input(X)
         self._check_params_vs_input(X)
         device = resolve_device(self.device)
         seeds = restart_seeds(self.random_state, self.n_init)

@@ -1,4 +1,5 @@
-"""ClusteringModule and AECM through their public API."""
+"""What ClusteringModule and AECM do beyond the shared behaviour (tests/test_estimators.py):
+the spaces of codes and centres, L_sp selection, the starts, the averaging epoch option."""
 
 import warnings
 
@@ -17,18 +18,9 @@ from skdeepclust.nn.cm import CMHead
 CM_FAST = dict(n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
 AECM_FAST = dict(hidden_dims=(16,), n_embed=5, n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
 
-#: Filled by the recording callbacks below (callbacks are cloned per restart, so they cannot
+#: Filled by the recording callback below (callbacks are cloned per restart, so they cannot
 #: keep what they saw on themselves).
 RECORDED: dict[str, list] = {}
-
-
-class _RecordSteps(Callback):
-    """Stores the module's weights after every optimiser step, per epoch."""
-
-    def on_batch_end(self, net, training=False, **kwargs):
-        if training:
-            state = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
-            RECORDED.setdefault("steps", []).append((len(net.history), state))
 
 
 class _RecordStart(Callback):
@@ -65,14 +57,9 @@ def _clear_records():
     ClusteringModule(n_clusters=3, random_state=0, **CM_FAST),
     AECM(n_clusters=3, random_state=0, **AECM_FAST),
 ])
-def test_outputs_and_shapes(blobs, model):
+def test_spaces_of_the_embedding_and_the_centres(blobs, model):
     X, _ = blobs
     model.fit(X)
-    np.testing.assert_array_equal(model.labels_, model.predict(X))
-    proba = model.predict_proba(X)
-    assert proba.shape == (150, 3)
-    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-5)
-    np.testing.assert_array_equal(proba.argmax(1), model.labels_)
     is_cm = isinstance(model, ClusteringModule)
     # CM: code = responsibilities, centres in the input space; AE-CM: both in the code space.
     assert model.transform(X).shape == (150, 3 if is_cm else 5)
@@ -154,20 +141,6 @@ def test_history_logs_every_term_and_the_averaging_epoch(blobs):
     total = np.array(history[:, "train_loss"])
     parts = sum(np.array(history[:, f"train_{name}"]) for name in names)
     np.testing.assert_allclose(total, parts, rtol=1e-5)
-
-
-def test_averaging_epoch_loads_mean_of_its_steps(blobs):
-    X, _ = blobs
-    model = ClusteringModule(n_clusters=3, random_state=0, callbacks=[_RecordSteps()],
-                             **CM_FAST).fit(X)
-    last_epoch = [state for epoch, state in RECORDED["steps"] if epoch == model.n_iter_]
-    assert len(last_epoch) == 150 // CM_FAST["batch_size"]
-    final = model.net_.module_.state_dict()
-    for name, value in final.items():
-        mean = torch.stack([state[name] for state in last_epoch]).mean(0)
-        torch.testing.assert_close(value, mean)
-        # ... and differs from the weights after the last step.
-        assert not torch.equal(value, last_epoch[-1][name])
 
 
 def test_without_averaging_epoch(blobs):
@@ -260,15 +233,6 @@ def test_sum_and_mean_reductions_are_equivalent_under_sgd(blobs):
     np.testing.assert_allclose(summed.transform(X), mean.transform(X), rtol=1e-3, atol=1e-5)
 
 
-def test_same_random_state_same_result(blobs):
-    X, _ = blobs
-    params = {**AECM_FAST, "n_init": 2}
-    first = AECM(n_clusters=3, random_state=3, **params).fit(X)
-    second = AECM(n_clusters=3, random_state=3, **params).fit(X)
-    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
-    np.testing.assert_array_equal(first.restart_scores_, second.restart_scores_)
-
-
 def test_vector_alpha(blobs):
     X, _ = blobs
     model = ClusteringModule(n_clusters=3, alpha=[1.5, 2.0, 3.0], random_state=0, **CM_FAST)
@@ -291,36 +255,3 @@ def test_warns_when_centroids_cannot_be_orthonormal(blobs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         AECM(n_clusters=3, lam=0.0, **{**AECM_FAST, "n_embed": 2, "max_epochs": 1}).fit(X)
-
-
-@pytest.mark.parametrize("params, error, match", [
-    (dict(alpha=0.0), ValueError, "alpha must be > 0"),
-    (dict(alpha="2"), TypeError, "alpha must be a positive float"),
-    (dict(alpha=[1.0, 2.0]), ValueError, "one entry per cluster"),
-    (dict(alpha=[1.0, -2.0, 1.0]), ValueError, "finite and > 0"),
-    (dict(alpha=np.inf), TypeError, "alpha must be a finite real"),
-    (dict(reduction="none"), ValueError, "reduction must be one of"),
-    (dict(init="kmeans"), ValueError, "init must be one of"),
-    (dict(averaging_epoch=1), TypeError, "averaging_epoch must be a bool"),
-])
-@pytest.mark.parametrize("cls", [ClusteringModule, AECM])
-def test_parameter_validation(blobs, cls, params, error, match):
-    X, _ = blobs
-    with pytest.raises(error, match=match):
-        cls(n_clusters=3, **params).fit(X)
-
-
-@pytest.mark.parametrize("params, error, match", [
-    (dict(beta=-1.0), ValueError, "beta must be >= 0"),
-    (dict(lam=-0.1), ValueError, "lam must be >= 0"),
-    (dict(n_embed=0), ValueError, "n_embed must be >= 1"),
-    (dict(hidden_dims=16), TypeError, "hidden_dims must be a tuple"),
-    (dict(hidden_dims=(16, 0)), ValueError, "hidden_dims entries must be >= 1"),
-    (dict(pretrain_epochs=-1), ValueError, "pretrain_epochs must be >= 0"),
-    (dict(pretrain_epochs=1.5), TypeError, "pretrain_epochs must be an int"),
-    (dict(negative_slope=-0.2), ValueError, "negative_slope must be >= 0"),
-])
-def test_aecm_parameter_validation(blobs, params, error, match):
-    X, _ = blobs
-    with pytest.raises(error, match=match):
-        AECM(n_clusters=3, **params).fit(X)

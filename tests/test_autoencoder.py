@@ -1,4 +1,6 @@
-"""The Autoencoder estimator, ``autoencoder=`` in the clusterers, and the ``memory=`` cache."""
+"""The Autoencoder estimator, the clusterers' pretraining options, ``autoencoder=`` in the
+clusterers, and the ``memory=`` cache. scikit-learn's checks of Autoencoder run in
+test_common.py (its variants are in tests/registry.py)."""
 
 import numpy as np
 import pytest
@@ -6,8 +8,7 @@ import torch
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV
-from sklearn.preprocessing import MinMaxScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 import skdeepclust._autoencoder
 from skdeepclust import AECM, DCN, DEC, IDEC, ACeDeC, Autoencoder
@@ -122,10 +123,19 @@ def test_unknown_routed_parameter_is_refused(digits):
         DEC(net__width=3).fit(digits)
 
 
-@parametrize_with_checks([
-    Autoencoder(hidden_dims=(8,), n_embed=2, max_epochs=5, batch_size=16, random_state=0),
-    Autoencoder(hidden_dims=(), n_embed=2, max_epochs=5, batch_size=16, noise=0.1, warmup=1,
-                decay="cosine", optimizer__eps=1e-6, random_state=0),
+@pytest.mark.parametrize("cls, params", [
+    (DCN, dict(hidden_dims=(16,), n_embed=3, pretrain_epochs=10, max_epochs=1, batch_size=32,
+               lr=1e-3)),
+    (ACeDeC, dict(hidden_dims=(16,), n_embed=4, pretrain_epochs=10, init_epochs=2,
+                  max_epochs=1, batch_size=32, lr=1e-3)),
 ])
-def test_autoencoder_passes_the_sklearn_checks(estimator, check):
-    check(estimator)
+@pytest.mark.parametrize("option", [{"pretrain_noise": 0.0}, {"pretrain_decay": "none"}])
+def test_pretraining_options_reach_the_pretraining(blobs, cls, params, option):
+    # Each option set away from its default (denoising, cosine decay) pretrains another network
+    # (the decay starts after the warm-up, so that ends before the pretraining does).
+    X = StandardScaler().fit_transform(blobs[0]).astype(np.float32)
+    short = {**params, "pretrain_warmup": 2}
+    fits = [cls(n_clusters=3, random_state=0, **short, **kwargs).fit(X) for kwargs in (option, {})]
+    (name, value), = option.items()
+    assert fits[1].get_params()[name] != value
+    assert not np.allclose(fits[0].transform(X), fits[1].transform(X))

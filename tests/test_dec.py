@@ -1,4 +1,5 @@
-"""DEC and IDEC through their public API."""
+"""What DEC and IDEC do beyond the shared behaviour (tests/test_estimators.py): Student-t
+assignments, the k-means start, embedding scale, target updates and convergence."""
 
 import io
 import warnings
@@ -42,19 +43,13 @@ def _clear_records():
 
 
 @pytest.mark.parametrize("cls", [DEC, IDEC])
-def test_outputs_shapes_and_consistency(blobs, cls):
+def test_proba_is_student_t_of_embedding_to_centres(blobs, cls):
     X, _ = blobs
     model = cls(n_clusters=3, random_state=0, **FAST).fit(X)
-    np.testing.assert_array_equal(model.labels_, model.predict(X))
-    assert model.labels_.dtype == np.int64
     proba = model.predict_proba(X)
-    assert proba.shape == (150, 3)
-    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-5)
-    np.testing.assert_array_equal(proba.argmax(1), model.labels_)
     Z = model.transform(X)
     assert Z.shape == (150, 3)
     assert model.cluster_centers_.shape == (3, 3)
-    # predict_proba is the Student-t assignment of the embedding to cluster_centers_.
     expected = student_t_assignments(torch.as_tensor(Z), torch.as_tensor(model.cluster_centers_))
     np.testing.assert_allclose(proba, expected.numpy(), rtol=1e-5, atol=1e-6)
     assert model.n_clusters_used_ == len(np.unique(model.labels_))
@@ -180,34 +175,6 @@ def test_idec_logs_reconstruction_term(blobs):
     assert "train_reconstruction" not in dec_history[-1]
 
 
-def test_selection_and_score(blobs):
-    X, _ = blobs
-    model = IDEC(n_clusters=3, random_state=0, **{**FAST, "n_init": 3}).fit(X)
-    assert model.restart_scores_.shape == (3,)
-    assert model.best_restart_ == int(np.argmin(model.restart_scores_))
-    assert model.score(X) == pytest.approx(-model.restart_scores_[model.best_restart_], rel=1e-6)
-    assert model.restart_labels_.shape == (3, 150)
-
-
-def test_same_random_state_same_labels(blobs):
-    X, _ = blobs
-    params = {**FAST, "n_init": 2, "uco_kernel": "naive"}
-    first = DEC(n_clusters=3, random_state=5, **params).fit(X)
-    second = DEC(n_clusters=3, random_state=5, **params).fit(X)
-    np.testing.assert_array_equal(first.labels_, second.labels_)
-    np.testing.assert_array_equal(first.predict_proba(X), second.predict_proba(X))
-    np.testing.assert_array_equal(first.restart_scores_, second.restart_scores_)
-
-
-def test_fit_leaves_global_rng_alone(blobs):
-    X, _ = blobs
-    state = torch.get_rng_state()
-    np_state = np.random.get_state()[1].copy()  # noqa: NPY002 (the legacy global RNG is checked)
-    DEC(n_clusters=3, random_state=0, pretrain_noise=0.1, **FAST).fit(X).predict(X)
-    assert torch.equal(state, torch.get_rng_state())
-    np.testing.assert_array_equal(np_state, np.random.get_state()[1])  # noqa: NPY002
-
-
 def test_uco_terms_in_history_on_mlp(blobs):
     X, _ = blobs
     model = DEC(n_clusters=3, uco_kernel="naive", random_state=0,
@@ -245,81 +212,3 @@ def test_fitted_net_keeps_no_training_data(blobs):
     loaded = joblib.load(buffer)
     np.testing.assert_array_equal(loaded.predict(X), model.labels_)
     np.testing.assert_array_equal(loaded.cluster_centers_, model.cluster_centers_)
-
-
-def test_feature_names_out(blobs):
-    X, _ = blobs
-    assert list(IDEC(n_clusters=3, random_state=0, **FAST).fit(X).get_feature_names_out()) == [
-        "idec0", "idec1", "idec2"]
-
-
-@pytest.mark.parametrize(
-    "params, error, match",
-    [
-        ({"encoder": "gru"}, ValueError, "encoder must be one of"),
-        ({"hidden_dims": 16}, TypeError, "hidden_dims must be a tuple"),
-        ({"hidden_dims": (16, 0)}, ValueError, "hidden_dims entries must be >= 1"),
-        ({"n_embed": 0}, ValueError, "n_embed must be >= 1"),
-        ({"pretrain_epochs": -1}, ValueError, "pretrain_epochs must be >= 0"),
-        ({"pretrain_lr": 0.0}, ValueError, "pretrain_lr must be > 0"),
-        ({"pretrain_noise": -0.1}, ValueError, "pretrain_noise must be >= 0"),
-        ({"embedding_scale": 0.0}, ValueError, "embedding_scale must be > 0"),
-        ({"embedding_scale": "big"}, TypeError, "embedding_scale must be a finite real"),
-        ({"update_interval": 0}, ValueError, "update_interval must be >= 1"),
-        ({"update_interval": 1.5}, TypeError, "update_interval must be an int"),
-        ({"tol": -1e-3}, ValueError, "tol must be >= 0"),
-        ({"tol": "small"}, TypeError, "tol must be a finite real"),
-        ({"uco_kernel": "rbf"}, ValueError, "uco_kernel must be one of"),
-        ({"uco_kernel": "naive", "uco_weighting": "log"}, ValueError, "uco_weighting must be"),
-        ({"uco_weight": -1.0}, ValueError, "uco_weight must be >= 0"),
-        ({"rel_sigma": 0.0}, ValueError, "rel_sigma must be > 0"),
-        ({"n_init": 0}, ValueError, "n_init must be >= 1"),
-        ({"optimizer": "adam"}, TypeError, "optimizer must be a torch.optim.Optimizer"),
-        ({"device": "gpu"}, ValueError, "device"),
-        ({"callbacks": ["nope"]}, TypeError, "callbacks must be skorch Callbacks"),
-    ],
-)
-def test_bad_parameters_are_named(blobs, params, error, match):
-    X, _ = blobs
-    with pytest.raises(error, match=match):
-        DEC(n_clusters=3, **{**FAST, **params}).fit(X)
-
-
-@pytest.mark.parametrize("gamma, error", [(0.0, ValueError), (-1.0, ValueError),
-                                          ("big", TypeError)])
-def test_bad_gamma(blobs, gamma, error):
-    X, _ = blobs
-    with pytest.raises(error, match="gamma must be"):
-        IDEC(n_clusters=3, gamma=gamma, **FAST).fit(X)
-
-
-def test_bad_input_is_named(blobs):
-    X, _ = blobs
-    with pytest.raises(ValueError, match="n_samples=2 should be >= n_clusters=3"):
-        DEC(n_clusters=3, **FAST).fit(X[:2])
-    with pytest.raises(ValueError, match="encoder='cnn' needs images"):
-        DEC(n_clusters=3, encoder="cnn", **FAST).fit(X)
-
-
-class _PoisonWeights(Callback):
-    """Sets the first weight to NaN at the start of epoch 2."""
-
-    def on_epoch_begin(self, net, **kwargs):
-        if len(net.history) == 2:
-            with torch.no_grad():
-                next(net.module_.parameters()).fill_(float("nan"))
-
-
-def test_nan_loss_names_epoch_and_term(blobs):
-    from skdeepclust._net import NonFiniteLossError
-
-    X, _ = blobs
-    with pytest.raises(NonFiniteLossError, match="Loss term 'kl' became nan in epoch 2"):
-        DEC(n_clusters=3, callbacks=[_PoisonWeights()], **FAST).fit(X)
-
-
-def test_verbose_prints_epoch_tables(blobs, capsys):
-    X, _ = blobs
-    IDEC(n_clusters=3, verbose=2, **{**FAST, "pretrain_epochs": 1, "max_epochs": 2}).fit(X)
-    out = capsys.readouterr().out
-    assert "train_kl" in out and "train_reconstruction" in out

@@ -1,0 +1,68 @@
+"""The clustering callbacks of skdeepclust.callbacks, run inside the estimators that use them.
+
+TargetDistributionUpdate and CentroidUpdate are exercised through DEC (tests/test_dec.py) and
+DCN/ACeDeC (tests/test_dcn.py, tests/test_acedec.py), whose parameters drive them.
+"""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
+
+from skdeepclust import DDC, ClusteringModule
+from skdeepclust.callbacks import ObjectiveMismatchMonitor
+from skdeepclust.metrics import r_ofm
+from tests.registry import fast
+
+#: Filled by the recording callback below (callbacks are cloned per restart, so they cannot
+#: keep what they saw on themselves).
+STEPS: list = []
+
+
+class _RecordSteps(Callback):
+    """Stores the module's weights after every optimiser step, with the epoch."""
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        if training:
+            state = {k: v.detach().clone() for k, v in net.module_.state_dict().items()}
+            STEPS.append((len(net.history), state))
+
+
+@pytest.fixture(autouse=True)
+def _clear_steps():
+    STEPS.clear()
+    yield
+    STEPS.clear()
+
+
+def test_weight_averaging_epoch_loads_the_mean_of_its_steps(blobs):
+    X = StandardScaler().fit_transform(blobs[0]).astype(np.float32)
+    model = ClusteringModule(n_clusters=3, n_init=1, max_epochs=10, batch_size=32, lr=1e-2,
+                             random_state=0, callbacks=[_RecordSteps()]).fit(X)
+    assert model.net_.history[-1, "averaging_epoch"] is True
+    last_epoch = [state for epoch, state in STEPS if epoch == model.n_iter_]
+    assert len(last_epoch) == 150 // 32
+    final = model.net_.module_.state_dict()
+    for name, value in final.items():
+        mean = torch.stack([state[name] for state in last_epoch]).mean(0)
+        torch.testing.assert_close(value, mean)
+        # ... and differs from the weights after the last step.
+        assert not torch.equal(value, last_epoch[-1][name])
+
+
+def test_objective_mismatch_monitor_feeds_r_ofm(blobs):
+    X, y = blobs
+    model = fast(DDC, uco_kernel="naive", max_epochs=6,
+                 callbacks=[ObjectiveMismatchMonitor(y, every=1)]).fit(X)
+    history = model.net_.history
+    assert len(history[:, "monitor_aux"]) == 6
+    assert all(0 <= s <= 1 for s in history[:, "monitor_score"])
+    slope, r2 = r_ofm(history[:, "monitor_aux"], history[:, "monitor_score"])
+    assert np.isnan(r2) or r2 <= 1
+
+
+def test_objective_mismatch_monitor_needs_one_label_per_sample(blobs):
+    X, y = blobs
+    with pytest.raises(ValueError, match="got 10 labels for 150 training samples"):
+        fast(DDC, max_epochs=2, callbacks=[ObjectiveMismatchMonitor(y[:10], every=1)]).fit(X)
