@@ -12,15 +12,6 @@ from skdeepclust.losses.acedec import (
 from skdeepclust.losses.dcn import weighted_sq_distances
 
 
-@pytest.fixture
-def data():
-    gen = torch.Generator().manual_seed(0)
-    y = torch.randn(7, 4, generator=gen, dtype=torch.float64)
-    centers = torch.randn(3, 4, generator=gen, dtype=torch.float64)
-    beta = torch.rand(4, generator=gen, dtype=torch.float64)
-    return y, centers, beta
-
-
 def test_acedec_terms_match_loop(data):
     y, centers, beta = data
     labels = torch.tensor([2, 1, 0, 0, 1, 2, 2])

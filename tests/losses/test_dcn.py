@@ -1,4 +1,4 @@
-"""DCN and ACe/DeC loss terms and the running-mean centroid update against slow references."""
+"""DCN's loss term and the running-mean centroid update against slow references."""
 
 import numpy as np
 import pytest
@@ -9,15 +9,6 @@ from skdeepclust.losses.dcn import (
     running_mean_update,
     weighted_sq_distances,
 )
-
-
-@pytest.fixture
-def data():
-    gen = torch.Generator().manual_seed(0)
-    y = torch.randn(7, 4, generator=gen, dtype=torch.float64)
-    centers = torch.randn(3, 4, generator=gen, dtype=torch.float64)
-    beta = torch.rand(4, generator=gen, dtype=torch.float64)
-    return y, centers, beta
 
 
 def test_weighted_sq_distances_matches_loop(data):
