@@ -31,6 +31,7 @@ from skdeepclust.nn.user import (
     UserEncoder,
     build_user_module,
     is_user_module,
+    probe,
 )
 from skdeepclust.utils._device import resolve_device
 from skdeepclust.utils._random import restart_seeds, rng_state, seeded_torch, set_rng_state
@@ -297,14 +298,7 @@ class Autoencoder(InverseTransformMixin, EstimatorMixin, ClassNamePrefixFeatures
 
 def _embedding_width(module: nn.Module, n_features: int) -> int:
     """Width of ``module.forward(x)[0]`` (the embedding), from a probe in eval mode."""
-    training = module.training
-    module.eval()
-    try:
-        with torch.no_grad():
-            device = next(module.parameters(), torch.zeros(())).device
-            return int(module(torch.zeros(2, n_features, device=device))[0].flatten(1).shape[1])
-    finally:
-        module.train(training)
+    return int(probe(module, module, (n_features,))[0].flatten(1).shape[1])
 
 
 def _pretrained_state(autoencoder: nn.Module, key: dict, X: np.ndarray, rng: tuple,

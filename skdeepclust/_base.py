@@ -26,6 +26,7 @@ from skdeepclust._net import (
     ClusteringNet,
     make_net,
 )
+from skdeepclust.nn.user import probe
 from skdeepclust.utils._device import resolve_device
 from skdeepclust.utils._random import restart_seeds, seeded_torch
 from skdeepclust.utils._sklearn_compat import (
@@ -432,10 +433,8 @@ class BaseDeepClusterer(
         return self
 
     def _embedding_dim(self) -> int:
-        probe = torch.zeros((2, self.n_features_in_), device=self.net_.device)
-        self.net_.module_.eval()
-        with torch.inference_mode():
-            return int(self.net_.module_(probe)[EMBEDDING].flatten(1).shape[1])
+        module = self.net_.module_
+        return int(probe(module, module, (self.n_features_in_,))[EMBEDDING].flatten(1).shape[1])
 
     # ------------------------------------------------------------- inference
 
@@ -533,11 +532,8 @@ def _evaluation_order(n_samples: int) -> np.ndarray:
 
 
 class InverseTransformMixin:
-    """``inverse_transform`` for estimators with a decoder: the estimator implements
-    :meth:`_decode`, a torch map from the space of ``transform`` to the input space."""
-
-    def _decode(self, Z: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError
+    """``inverse_transform`` for estimators with a decoder. The estimator defines
+    ``_decode(Z)``, a torch map from the space of ``transform`` to the input space."""
 
     def inverse_transform(self, X):
         """Decode points of the embedding (the output of :meth:`transform`) to the input space.

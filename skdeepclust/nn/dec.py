@@ -18,6 +18,7 @@ from skdeepclust.losses.reconstruction import reconstruction_loss
 from skdeepclust.losses.uco import companion_terms, uco_block_weights
 from skdeepclust.nn.decoders import CNNDecoder, MLPDecoder
 from skdeepclust.nn.encoders import CNNEncoder, build_encoder, he_init
+from skdeepclust.nn.user import probe
 
 DEC_ENCODERS = ("mlp", "cnn")
 
@@ -259,14 +260,7 @@ class DECObjective(nn.Module):
 def count_embedding_blocks(autoencoder: nn.Module, n_features: int) -> int:
     """Number of block outputs ``autoencoder.embed`` returns beside the embedding (probed on
     two rows of zeros in eval mode)."""
-    training = autoencoder.training
-    autoencoder.eval()
-    try:
-        with torch.no_grad():
-            device = next(autoencoder.parameters(), torch.zeros(())).device
-            return len(autoencoder.embed(torch.zeros(2, n_features, device=device))[1])
-    finally:
-        autoencoder.train(training)
+    return len(probe(autoencoder.embed, autoencoder, (n_features,))[1])
 
 
 __all__ = [

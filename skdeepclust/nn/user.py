@@ -74,18 +74,32 @@ def _as_blocks(output, role: str) -> tuple[torch.Tensor, ...]:
     return blocks
 
 
-def _probe(module: nn.Module, width: int, role: str) -> tuple[torch.Tensor, ...]:
-    """Outputs for two rows of zeros, in eval mode, without gradients."""
+def probe(function, module: nn.Module, sample_shape: tuple[int, ...], role: str | None = None):
+    """``function`` (a method of ``module``) on two samples of zeros of ``sample_shape``, in
+    eval mode and without gradients, on the module's device; the module's mode is restored.
+
+    Finds the shapes a network produces without training it. With ``role``, an exception the
+    network raises becomes a ValueError naming the role and the batch shape.
+    """
     training = module.training
     module.eval()
     try:
         with torch.no_grad():
             device = next(module.parameters(), torch.zeros(())).device
-            blocks = module(torch.zeros(2, width, device=device))
+            return function(torch.zeros(2, *sample_shape, device=device))
     except Exception as exc:
-        raise ValueError(f"The {role} failed on a batch of shape (2, {width}): {exc}") from exc
+        if role is None:
+            raise
+        raise ValueError(
+            f"The {role} failed on a batch of shape {(2, *sample_shape)}: {exc}"
+        ) from exc
     finally:
         module.train(training)
+
+
+def _probe_blocks(module: nn.Module, width: int, role: str) -> tuple[torch.Tensor, ...]:
+    """The blocks a wrapped user module returns for two rows of zeros, checked."""
+    blocks = probe(module, module, (width,), role)
     if any(len(b) != 2 for b in blocks):
         raise ValueError(
             f"The {role} must keep the batch dimension first; for 2 samples it returned shapes "
@@ -116,7 +130,7 @@ class UserEncoder(nn.Module):
         super().__init__()
         self.module = module
         self.input_shape = tuple(input_shape)
-        blocks = _probe(self, math.prod(self.input_shape), "encoder")
+        blocks = _probe_blocks(self, math.prod(self.input_shape), "encoder")
         self.n_blocks = len(blocks)
         self.output_shape: tuple[int, ...] = tuple(blocks[-1].shape[1:])
 
@@ -140,18 +154,7 @@ class UserDecoder(nn.Module):
         super().__init__()
         self.module = module
         self.in_shape = tuple(in_shape)
-        training = module.training
-        module.eval()
-        try:
-            with torch.no_grad():
-                device = next(module.parameters(), torch.zeros(())).device
-                out = module(torch.zeros(2, *self.in_shape, device=device))
-        except Exception as exc:
-            raise ValueError(
-                f"The decoder failed on a batch of shape {(2, *self.in_shape)}: {exc}"
-            ) from exc
-        finally:
-            module.train(training)
+        out = probe(module, module, self.in_shape, "decoder")
         width = _as_blocks(out, "decoder")[0][0].numel()
         if not isinstance(out, torch.Tensor) or width != n_features:
             raise ValueError(
@@ -215,4 +218,5 @@ __all__ = [
     "UserEncoder",
     "build_user_module",
     "is_user_module",
+    "probe",
 ]
