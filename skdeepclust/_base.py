@@ -445,10 +445,7 @@ class BaseDeepClusterer(
         return self._labels_from(self.net_, X)
 
     def _labels_from(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
-        assignments = collect_outputs(net, X, ASSIGNMENTS)
-        if assignments.ndim == 1:
-            return assignments.astype(np.int64)
-        return assignments.argmax(axis=1).astype(np.int64)
+        return net.predict_labels(X)
 
     def predict(self, X):
         """Cluster index of each sample, from the trained network.

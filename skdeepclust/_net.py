@@ -192,6 +192,15 @@ class ClusteringNet(NeuralNet):
         means["total"] = sum(means.values())
         return means
 
+    def predict_labels(self, X: np.ndarray, batch_size: int = INFERENCE_BATCH_SIZE) -> np.ndarray:
+        """Hard cluster labels of ``X``: the argmax of soft assignments, or the network's own
+        hard assignments (DCN, ACeDeC), as int64 of shape (n_samples,)."""
+        assignments = torch.cat([out for (out,) in
+                                 self.iter_outputs(X, (ASSIGNMENTS,), batch_size)])
+        if assignments.ndim > 1:
+            assignments = assignments.argmax(dim=1)
+        return assignments.numpy().astype(np.int64)
+
     def iter_outputs(
         self, X: np.ndarray, indices: tuple[int, ...], batch_size: int
     ) -> Iterator[tuple[torch.Tensor, ...]]:

@@ -132,10 +132,8 @@ class ObjectiveMismatchMonitor(Callback):
             )
         terms = net.evaluate_terms(X, order=np.random.RandomState(0).permutation(len(X)))
         aux = sum(v for k, v in terms.items() if k.startswith(self.aux_prefixes))
-        labels = torch.cat([out[0].argmax(1) for out in
-                            net.iter_outputs(X, (ASSIGNMENTS,), INFERENCE_BATCH_SIZE)])
         net.history.record("monitor_aux", float(aux))
-        net.history.record("monitor_score", float(self.score(y, labels.numpy())))
+        net.history.record("monitor_score", float(self.score(y, net.predict_labels(X))))
 
 
 class CentroidUpdate(Callback):

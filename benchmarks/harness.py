@@ -1,0 +1,265 @@
+"""The benchmark harness: protocols as data, one runner, one result format.
+
+A :class:`Protocol` says what to run (dataset, preprocessing, estimators with their
+parameters, seeds, how often to trace training); :func:`run_protocol` runs it and appends one
+JSON line per (method, seed) to ``benchmarks/results/<protocol>.jsonl``. Every line carries
+what is needed to trust and re-run it: the command, the commit (and whether the tree had
+uncommitted changes), the machine, library versions, the date, and the estimator's
+parameters. ``benchmarks/RESULTS.md`` is generated from these files (``run.py report``).
+
+Seeds
+-----
+Defaults may be chosen only by looking at runs on :data:`TUNING_SEEDS`; every reported
+number comes from :data:`REPORTING_SEEDS`. A seed is the ``random_state`` of one run; for
+subsampled data the subsample is fixed (drawn with seed 0) so that seeds vary only the method.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import sklearn
+import skorch
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.model_selection import train_test_split
+from skorch.callbacks import Callback
+
+from skdeepclust import presets
+from skdeepclust._compare import FLAT_INPUT, METHODS, Dataset, load_dataset
+from skdeepclust.ensemble import consensus_vote
+from skdeepclust.metrics import clustering_accuracy
+
+#: Seeds for choosing defaults (look at labels only here).
+TUNING_SEEDS: tuple[int, ...] = tuple(range(0, 10))
+#: Seeds for every reported number (never used to choose anything).
+REPORTING_SEEDS: tuple[int, ...] = tuple(range(100, 110))
+SEED_SETS = {"tuning": TUNING_SEEDS, "reporting": REPORTING_SEEDS}
+
+ROOT = Path(__file__).resolve().parent
+RESULTS_DIR = ROOT / "results"
+
+
+@dataclass(frozen=True)
+class Method:
+    """One estimator of a protocol.
+
+    ``factory`` is either a key of the main job's method table (``"kmeans"``, ``"ddc"``, ...:
+    the package defaults, adapted to the data the way ``python -m skdeepclust`` does) or
+    ``"preset:<name>"`` for a function of :mod:`skdeepclust.presets`. ``params`` go to the
+    preset function, or to ``set_params`` for a method-table entry.
+    """
+
+    label: str
+    factory: str
+    params: dict = field(default_factory=dict)
+
+    def build(self, data: Dataset, seed: int, device: str) -> BaseEstimator:
+        if self.factory.startswith("preset:"):
+            name = self.factory.removeprefix("preset:")
+            estimator = presets.PRESETS[name](**{"n_clusters": data.n_clusters, **self.params})
+            params = {"random_state": seed}
+            if "device" in estimator.get_params():
+                params["device"] = device
+            return estimator.set_params(**params)
+        estimator = METHODS[self.factory](data.n_clusters, seed, device, data)
+        return estimator.set_params(**self.params)
+
+    @property
+    def flat_input(self) -> bool:
+        return self.factory in FLAT_INPUT
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A benchmark: what to run, on what, how often, and what to compare with.
+
+    Parameters
+    ----------
+    name : str
+        File stem of the results and the name on the command line.
+    title : str
+        Heading in RESULTS.md.
+    dataset : str
+        A dataset of the main job (``skdeepclust._compare.DATASETS``).
+    methods : tuple of Method
+    kind : {"defaults", "paper", "control"}
+        ``"defaults"``: the package defaults (RESULTS.md's main tables); ``"paper"``: a paper's
+        protocol through a preset; ``"control"``: an experiment that isolates one factor.
+    n_seeds : int
+        How many reporting seeds a plain run uses (the first ``n_seeds`` of the set).
+    subsample : int or None
+        Stratified subsample of this many rows (fixed, drawn with seed 0).
+    trace_every : int or None
+        Record ACC/NMI and the eval-mode loss terms every this many epochs during training.
+    reference : dict of str to str
+        What to compare with, per method label (e.g. a paper's published number).
+    notes : str
+        One paragraph for RESULTS.md: what the protocol differs in from the paper's.
+    """
+
+    name: str
+    title: str
+    dataset: str
+    methods: tuple[Method, ...]
+    kind: str = "defaults"
+    n_seeds: int = 10
+    subsample: int | None = None
+    trace_every: int | None = None
+    reference: dict = field(default_factory=dict)
+    notes: str = ""
+
+    def method(self, label: str) -> Method:
+        for m in self.methods:
+            if m.label == label:
+                return m
+        raise KeyError(f"protocol {self.name!r} has no method {label!r}; "
+                       f"choose from {[m.label for m in self.methods]}")
+
+    def load(self) -> Dataset:
+        return subsample(load_dataset(self.dataset), self.subsample)
+
+
+def subsample(data: Dataset, n_samples: int | None) -> Dataset:
+    """A stratified subsample of ``n_samples`` rows, the same for every seed and method."""
+    if n_samples is None or n_samples >= len(data.y):
+        return data
+    index, _ = train_test_split(np.arange(len(data.y)), train_size=n_samples,
+                                stratify=data.y, random_state=0)
+    index = np.sort(index)
+    return Dataset(f"{data.name}[{n_samples}]", data.X[index], data.y[index])
+
+
+class Trace(Callback):
+    """Every ``every`` epochs: ACC and NMI of the current labels and the eval-mode loss terms.
+
+    The labels are only compared with; they never reach training. Stored in the history as
+    ``trace`` (a dict) on the evaluated epochs.
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, every: int):
+        self.X = X
+        self.y = y
+        self.every = every
+
+    def on_epoch_end(self, net, **kwargs):
+        epoch = len(net.history)
+        if epoch % self.every:
+            return
+        labels = net.predict_labels(self.X)
+        terms = net.evaluate_terms(self.X, order=np.random.RandomState(0).permutation(len(self.X)))
+        net.history.record("trace", {
+            "epoch": epoch,
+            "acc": clustering_accuracy(self.y, labels),
+            "nmi": normalized_mutual_info_score(self.y, labels),
+            "terms": terms,
+        })
+
+
+def scores(y: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    return {"acc": clustering_accuracy(y, labels),
+            "nmi": normalized_mutual_info_score(y, labels),
+            "ari": adjusted_rand_score(y, labels)}
+
+
+def environment() -> dict:
+    """Commit, machine and versions of this run."""
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            return ""
+
+    device = ("cuda: " + torch.cuda.get_device_name(0)) if torch.cuda.is_available() else "cpu"
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip()
+                   + f", {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, "
+                   + device,
+        "versions": {"torch": torch.__version__, "sklearn": sklearn.__version__,
+                     "skorch": skorch.__version__, "python": platform.python_version()},
+    }
+
+
+def describe_params(estimator: BaseEstimator) -> dict[str, str]:
+    """``get_params(deep=False)`` as reprs, without callbacks (harness-added, not settings)."""
+    return {k: repr(v) for k, v in sorted(estimator.get_params(deep=False).items())
+            if k != "callbacks"}
+
+
+def run_one(method: Method, data: Dataset, seed: int, device: str,
+            trace_every: int | None) -> dict:
+    """Fit one estimator on ``data`` with ``random_state=seed`` and score it."""
+    estimator = method.build(data, seed, device)
+    params = describe_params(estimator)
+    X = data.X_flat if method.flat_input else data.X
+    if trace_every and "callbacks" in estimator.get_params():
+        estimator.set_params(callbacks=[("trace", Trace(X, data.y, trace_every))])
+    start = time.perf_counter()
+    labels = estimator.fit_predict(X)
+    fit_time = time.perf_counter() - start
+    row = {"method": method.label, "seed": seed, **scores(data.y, labels),
+           "fit_time": fit_time, "params": params,
+           "n_clusters_found": int(len(np.unique(labels)))}
+    restarts = getattr(estimator, "restart_labels_", None)
+    if restarts is not None and len(restarts) > 1:
+        row["restart_acc"] = [clustering_accuracy(data.y, r) for r in restarts]
+        row["restart_scores"] = [float(v) for v in estimator.restart_scores_]
+        if len(restarts) >= 3:
+            row["vote3_acc"] = clustering_accuracy(
+                data.y, consensus_vote(restarts, estimator.restart_scores_, top=3))
+    net = getattr(estimator, "net_", None)
+    if trace_every and net is not None:
+        row["trace"] = [h["trace"] for h in net.history if "trace" in h]
+    return row
+
+
+def result_path(protocol: Protocol) -> Path:
+    return RESULTS_DIR / f"{protocol.name}.jsonl"
+
+
+def run_protocol(protocol: Protocol, seeds: list[int], labels: list[str] | None = None,
+                 device: str = "auto", out: Path | None = None,
+                 log: Callable[[str], None] = print) -> list[dict]:
+    """Run ``protocol`` for each seed and method; append each row to ``out`` as it finishes."""
+    data = protocol.load()
+    methods = [protocol.method(label) for label in labels] if labels else protocol.methods
+    out = out or result_path(protocol)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    env = environment()
+    command = "python " + " ".join(shlex.quote(a) for a in sys.argv)
+    rows = []
+    for method in methods:
+        for seed in seeds:
+            row = run_one(method, data, seed, device, protocol.trace_every)
+            row = {"protocol": protocol.name, "dataset": data.name, **row,
+                   "command": command, **env}
+            with open(out, "a") as f:
+                f.write(json.dumps(row) + "\n")
+            log(f"{protocol.name} {method.label} seed {seed}: ACC {row['acc']:.3f} "
+                f"NMI {row['nmi']:.3f} ARI {row['ari']:.3f} fit {row['fit_time']:.1f} s")
+            rows.append(row)
+    return rows
+
+
+def read_results(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
