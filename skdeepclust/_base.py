@@ -178,6 +178,8 @@ class BaseDeepClusterer(
     _objective_class: type[torch.nn.Module]
     #: Whether network output 0 is a soft assignment (enables ``predict_proba``).
     _soft_assignments = True
+    #: Whether ``encoder__*`` may also configure the built-in encoders.
+    _encoder_options = False
     #: Keep the weights of the epoch with the lowest training loss (and stop after
     #: ``patience`` epochs without a lower one). Off for methods whose loss is not comparable
     #: across epochs (DEC's KL to a moving target).
@@ -253,11 +255,14 @@ class BaseDeepClusterer(
             raise ValueError(f"n_samples={len(X)} should be >= n_clusters={self.n_clusters}.")
         for name in ("encoder", "decoder"):
             routed = self._routed_params(f"{name}__")
-            if routed and not isinstance(getattr(self, name, None), type):
+            value = getattr(self, name, None)
+            if name == "encoder" and self._encoder_options and isinstance(value, str):
+                continue  # options of a built-in encoder, checked by the estimator
+            if routed and not isinstance(value, type):
                 raise ValueError(
                     f"{name}__* parameters ({', '.join(sorted(routed))}) are constructor "
                     f"arguments of an nn.Module class passed as {name}=; got "
-                    f"{name}={getattr(self, name, None)!r}."
+                    f"{name}={value!r}."
                 )
 
     def _net_params(self) -> dict:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import torch
 from torch import nn
 
 from skdeepclust._base import BaseDeepClusterer
+from skdeepclust.losses.ddc import CS_NORMALIZATIONS, ORTHOGONALITY_REDUCTIONS
 from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
-from skdeepclust.nn.ddc import DDCNetwork, DDCObjective
-from skdeepclust.nn.encoders import ENCODERS, count_blocks
+from skdeepclust.nn.ddc import DDC_TERMS, DDCNetwork, DDCObjective
+from skdeepclust.nn.encoders import ENCODERS, check_encoder_options, count_blocks
 from skdeepclust.nn.user import UserDecoder, UserEncoder, build_user_module, is_user_module
 from skdeepclust.utils._sklearn_compat import (
     NON_NEGATIVE_REAL,
@@ -38,12 +39,16 @@ class DDC(BaseDeepClusterer):
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    encoder : {"auto", "mlp", "cnn", "gru"}, nn.Module class or instance, default="auto"
+    encoder : {"auto", "mlp", "cnn", "lenet", "gru"}, nn.Module class or instance, default="auto"
         ``"mlp"``: fully connected (``hidden_dims``); ``"cnn"``: the small CNN of the DDC-UCO
-        code for images of at least 20x20; ``"gru"``: a 2-layer bidirectional GRU for sequences
-        of shape ``(T, F)``. ``"auto"`` picks ``"cnn"`` for samples of shape (C, H, W) and
-        ``"mlp"`` otherwise. Your own network: a ``torch.nn.Module`` class, built per restart
-        with the routed ``encoder__*`` parameters, or an instance, copied per restart; it
+        code for images of at least 20x20; ``"lenet"``: the DDC paper's LeNet-style CNN;
+        ``"gru"``: a 2-layer bidirectional GRU for sequences of shape ``(T, F)``. ``"auto"``
+        picks ``"cnn"`` for samples of shape (C, H, W) and ``"mlp"`` otherwise. Options of a
+        built-in encoder are routed as ``encoder__<option>`` (e.g.
+        ``encoder__first_block_pooled=True`` for the DTKC block layout; the list is
+        :data:`skdeepclust.nn.encoders.ENCODER_OPTIONS`). Your own network: a
+        ``torch.nn.Module`` class, built per restart with the routed ``encoder__*``
+        parameters, or an instance, copied per restart; it
         receives batches of shape ``(n, *input_shape)`` and returns the encoding or a tuple
         of block outputs ending with it (the contract is in :mod:`skdeepclust.nn.user`).
     decoder : "auto", nn.Module class or instance, default="auto"
@@ -71,6 +76,17 @@ class DDC(BaseDeepClusterer):
     reconstruction_weight : float, default=0.0
         When > 0, a decoder mirroring the encoder is added and this weight times the mean
         squared reconstruction error joins the loss (DDC-AE uses 0.1).
+    term_weights : tuple of 3 float, default=(1.0, 1.0, 1.0)
+        Weights of the separation, orthogonality and simplex terms (:math:`L_1, L_2, L_3`);
+        0 leaves a term out (the DDC paper's ablation, Table 2). All papers weigh them
+        equally.
+    orthogonality : {"mean", "sum"}, default="mean"
+        :math:`L_2` as the mean over the sample pairs of a batch (the UCO code) or their sum
+        (the DDC paper and the DTKC code; :math:`n(n-1)/2` times stronger, 7 140 at a batch
+        of 120).
+    cs_normalization : {"pairs", "clusters"}, default="pairs"
+        Divide each Cauchy-Schwarz term by the number of cluster pairs (the UCO and DTKC
+        papers) or by the number of clusters (the DDC paper, Eq. 3).
     n_init : int, default=10
         Number of restarts; the one with the lowest total loss is kept. The papers use 20.
     max_epochs : int, default=100
@@ -167,6 +183,7 @@ class DDC(BaseDeepClusterer):
     _objective_class = DDCObjective
 
     _routed_prefixes = ("optimizer__", "encoder__", "decoder__")
+    _encoder_options = True
 
     _parameter_constraints: dict = {
         **BaseDeepClusterer._parameter_constraints,
@@ -179,6 +196,9 @@ class DDC(BaseDeepClusterer):
         "uco_weight": NON_NEGATIVE_REAL,
         "uco_weighting": [StrOptions(set(UCO_WEIGHTINGS))],
         "reconstruction_weight": NON_NEGATIVE_REAL,
+        "term_weights": [SequenceOf(Real, 0, allow_empty=False)],
+        "orthogonality": [StrOptions(set(ORTHOGONALITY_REDUCTIONS))],
+        "cs_normalization": [StrOptions(set(CS_NORMALIZATIONS))],
     }
 
     def __init__(
@@ -194,6 +214,9 @@ class DDC(BaseDeepClusterer):
         uco_weight: float = 0.01,
         uco_weighting: str = "constant",
         reconstruction_weight: float = 0.0,
+        term_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        orthogonality: str = "mean",
+        cs_normalization: str = "pairs",
         n_init: int = 10,
         max_epochs: int = 100,
         batch_size: int = 120,
@@ -218,6 +241,9 @@ class DDC(BaseDeepClusterer):
         self.uco_weight = uco_weight
         self.uco_weighting = uco_weighting
         self.reconstruction_weight = reconstruction_weight
+        self.term_weights = term_weights
+        self.orthogonality = orthogonality
+        self.cs_normalization = cs_normalization
         self.patience = patience
         super().__init__(
             n_clusters,
@@ -238,6 +264,16 @@ class DDC(BaseDeepClusterer):
 
     def _check_params_vs_input(self, X) -> None:
         super()._check_params_vs_input(X)
+        if len(self.term_weights) != len(DDC_TERMS):
+            raise ValueError(
+                f"term_weights needs one weight per DDC term {DDC_TERMS}; got "
+                f"{len(self.term_weights)} values."
+            )
+        if not any(w > 0 for w in self.term_weights) and self.uco_kernel is None and not (
+                self.reconstruction_weight > 0):
+            raise ValueError("term_weights are all 0 and there is no other term to train on.")
+        if not is_user_module(self.encoder):
+            check_encoder_options(self._encoder_name(), self._routed_params("encoder__"))
         if (self.reconstruction_weight > 0 and is_user_module(self.encoder)
                 and not is_user_module(self.decoder)):
             raise ValueError(
@@ -252,12 +288,14 @@ class DDC(BaseDeepClusterer):
 
     def _module_kwargs(self) -> dict:
         encoder = self.encoder
+        encoder_options = None
         if is_user_module(encoder):
             encoder = UserEncoder(build_user_module(encoder, self._routed_params("encoder__"),
                                                     self.input_shape_, "encoder"),
                                   self.input_shape_)
         else:
             encoder = self._encoder_name()
+            encoder_options = self._routed_params("encoder__")
         decoder = self.reconstruction_weight > 0
         if decoder and is_user_module(self.decoder):
             decoder = UserDecoder(build_user_module(self.decoder, self._routed_params("decoder__"),
@@ -270,12 +308,14 @@ class DDC(BaseDeepClusterer):
             "hidden_dims": tuple(self.hidden_dims),
             "n_hidden": self.n_hidden,
             "decoder": decoder,
+            "encoder_options": encoder_options,
         }
 
     def _objective_kwargs(self, module_kwargs: dict) -> dict:
         encoder = module_kwargs["encoder"]
         n_blocks = (encoder.n_blocks if isinstance(encoder, UserEncoder)
-                    else count_blocks(encoder, tuple(self.hidden_dims)))
+                    else count_blocks(encoder, tuple(self.hidden_dims),
+                                      self._routed_params("encoder__")))
         return {
             "rel_sigma": self.rel_sigma,
             "n_blocks": n_blocks,
@@ -283,4 +323,7 @@ class DDC(BaseDeepClusterer):
             "uco_weight": self.uco_weight,
             "uco_weighting": self.uco_weighting,
             "reconstruction_weight": self.reconstruction_weight,
+            "term_weights": tuple(self.term_weights),
+            "orthogonality": self.orthogonality,
+            "cs_normalization": self.cs_normalization,
         }

@@ -75,3 +75,31 @@ def test_companion_objectives_and_decoder_on_mlp(blobs):
     assert {"train_uco_0", "train_reconstruction"} <= set(keys)
     assert len(FAST[DDC]["hidden_dims"]) == 1
     assert "train_uco_1" not in keys  # one hidden layer = one block
+
+
+def test_term_weights_switch_terms_off_and_scale_them():
+    X = np.random.RandomState(0).rand(60, 5).astype(np.float32)
+    model = DDC(3, hidden_dims=(8,), n_init=1, max_epochs=1, batch_size=30, random_state=0,
+                term_weights=(1.0, 0.0, 2.0)).fit(X)
+    terms = {k for k in model.net_.history[-1] if k.startswith("train_")}
+    assert "train_orthogonality" not in terms and "train_simplex" in terms
+    with pytest.raises(ValueError, match="one weight per DDC term"):
+        DDC(3, term_weights=(1.0, 1.0)).fit(X)
+    with pytest.raises(ValueError, match="all 0"):
+        DDC(3, term_weights=(0, 0, 0)).fit(X)
+
+
+def test_objective_options_match_the_loss_functions():
+    from skdeepclust.kernels import median_gaussian_kernel
+    from skdeepclust.losses.ddc import ddc_orthogonality, ddc_separation, ddc_simplex
+    from skdeepclust.nn.ddc import DDCObjective
+
+    torch.manual_seed(0)
+    A = torch.softmax(torch.randn(20, 4), 1)
+    H = torch.randn(20, 6)
+    terms = DDCObjective(term_weights=(2.0, 3.0, 0.5), orthogonality="sum",
+                         cs_normalization="clusters")((A, H), None)
+    K = median_gaussian_kernel(H, 0.15)
+    torch.testing.assert_close(terms["separation"], 2.0 * ddc_separation(A, K, "clusters"))
+    torch.testing.assert_close(terms["orthogonality"], 3.0 * ddc_orthogonality(A, "sum"))
+    torch.testing.assert_close(terms["simplex"], 0.5 * ddc_simplex(A, K, "clusters"))

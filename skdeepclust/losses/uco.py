@@ -48,7 +48,9 @@ def uco_block_weights(n_blocks: int, weighting: str = "constant") -> list[float]
     raise ValueError(f"uco_weighting must be one of {list(UCO_WEIGHTINGS)}; got {weighting!r}.")
 
 
-def uco_terms(assignments: torch.Tensor, kernels: list[torch.Tensor]) -> list[torch.Tensor]:
+def uco_terms(
+    assignments: torch.Tensor, kernels: list[torch.Tensor], normalization: str = "pairs"
+) -> list[torch.Tensor]:
     r"""Unweighted companion terms :math:`\ell_b = d_{cs}(A, K_b)`, one per block.
 
     Parameters
@@ -56,12 +58,14 @@ def uco_terms(assignments: torch.Tensor, kernels: list[torch.Tensor]) -> list[to
     assignments : Tensor of shape (n, k)
         Not detached: the companion objectives also train the clustering head.
     kernels : list of Tensor of shape (n, n)
+    normalization : {"pairs", "clusters"}, default="pairs"
+        See :func:`skdeepclust.losses.ddc.cs_divergence`.
 
     Returns
     -------
     terms : list of Tensor of shape ()
     """
-    return [cs_divergence(assignments, kernel) for kernel in kernels]
+    return [cs_divergence(assignments, kernel, normalization) for kernel in kernels]
 
 
 def companion_terms(
@@ -70,6 +74,7 @@ def companion_terms(
     kernel: str,
     rel_sigma: float,
     weights: Sequence[float],
+    normalization: str = "pairs",
 ) -> dict[str, torch.Tensor]:
     r"""The weighted companion terms :math:`\lambda\,\omega(b)\,d_{cs}(A, K_b)` by name.
 
@@ -87,6 +92,8 @@ def companion_terms(
         Kernel width factor.
     weights : sequence of float
         :math:`\lambda\,\omega(b)` per block.
+    normalization : {"pairs", "clusters"}, default="pairs"
+        See :func:`skdeepclust.losses.ddc.cs_divergence`.
 
     Returns
     -------
@@ -98,6 +105,6 @@ def companion_terms(
     return {
         f"uco_{b}": weight * term
         for b, (term, weight) in enumerate(
-            zip(uco_terms(assignments, kernels), weights, strict=True)
+            zip(uco_terms(assignments, kernels, normalization), weights, strict=True)
         )
     }

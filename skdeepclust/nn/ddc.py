@@ -22,6 +22,9 @@ from skdeepclust.losses.uco import companion_terms, uco_block_weights
 from skdeepclust.nn.decoders import build_decoder
 from skdeepclust.nn.encoders import build_encoder, he_init
 
+#: The three DDC terms, in the order of ``term_weights``.
+DDC_TERMS = ("separation", "orthogonality", "simplex")
+
 
 class DDCHead(nn.Module):
     """The DDC clustering module: ``Linear -> ReLU -> BatchNorm1d -> Linear -> softmax``.
@@ -57,7 +60,7 @@ class DDCNetwork(nn.Module):
     input_shape : tuple of int
         Shape of one sample.
     n_clusters : int
-    encoder : {"mlp", "cnn", "gru"} or nn.Module, default="mlp"
+    encoder : {"mlp", "cnn", "lenet", "gru"} or nn.Module, default="mlp"
         A built-in encoder by name, or a built encoder with an ``output_shape`` attribute
         whose ``forward`` returns its blocks (e.g. :class:`skdeepclust.nn.user.UserEncoder`).
     hidden_dims : tuple of int, default=(500, 500)
@@ -68,6 +71,9 @@ class DDCNetwork(nn.Module):
         True adds a decoder that mirrors the built-in encoder; a module is used as the decoder
         (it maps the encoding to the flat input). Either reconstructs the input from the
         encoding.
+    encoder_options : dict or None, default=None
+        Keyword options of a built-in encoder (see
+        :data:`skdeepclust.nn.encoders.ENCODER_OPTIONS`).
 
     Notes
     -----
@@ -84,10 +90,12 @@ class DDCNetwork(nn.Module):
         hidden_dims: tuple[int, ...] = (500, 500),
         n_hidden: int = 100,
         decoder: bool | nn.Module = False,
+        encoder_options: dict | None = None,
     ):
         super().__init__()
         self.encoder = (encoder if isinstance(encoder, nn.Module)
-                        else build_encoder(encoder, input_shape, hidden_dims))
+                        else build_encoder(encoder, input_shape, hidden_dims,
+                                           **(encoder_options or {})))
         self.head = DDCHead(self.encoder.output_shape, n_clusters, n_hidden)
         he_init(self.head)
         if isinstance(decoder, nn.Module):
@@ -110,15 +118,17 @@ class DDCObjective(nn.Module):
     r"""The DDC loss, optionally with companion objectives (DDC-UCO) and reconstruction (DDC-AE).
 
     .. math::
-        L = L_1 + L_2 + L_3
+        L = w_1 L_1 + w_2 L_2 + w_3 L_3
             + \lambda \sum_{b=1}^{B} \omega(b)\, d_{cs}(A, K_b)
             + \rho\, \mathrm{MSE}(x, \hat x)
 
-    Terms (history keys ``train_<name>``), each already weighted:
+    Terms (history keys ``train_<name>``), each already weighted; a DDC term with weight 0
+    is left out:
 
-    - ``separation`` :math:`L_1 = d_{cs}(A, K_H)`
-    - ``orthogonality`` :math:`L_2`, mean of the strictly upper triangle of :math:`AA^\top`
-    - ``simplex`` :math:`L_3 = d_{cs}(M, K_H)`
+    - ``separation`` :math:`w_1 L_1`, :math:`L_1 = d_{cs}(A, K_H)`
+    - ``orthogonality`` :math:`w_2 L_2`, the mean (or sum) of the strictly upper triangle
+      of :math:`AA^\top`
+    - ``simplex`` :math:`w_3 L_3`, :math:`L_3 = d_{cs}(M, K_H)`
     - ``uco_0`` ... ``uco_{B-1}``: :math:`\lambda\,\omega(b)\,d_{cs}(A, K_b)` when
       ``uco_kernel`` is set (block 0 nearest the input)
     - ``reconstruction``: :math:`\rho` times the mean squared error when
@@ -142,6 +152,14 @@ class DDCObjective(nn.Module):
         :math:`\omega(b)`, see :func:`skdeepclust.losses.uco.uco_block_weights`.
     reconstruction_weight : float, default=0.0
         :math:`\rho`; > 0 needs a network with a decoder (last output).
+    term_weights : tuple of 3 float, default=(1.0, 1.0, 1.0)
+        :math:`(w_1, w_2, w_3)`.
+    orthogonality : {"mean", "sum"}, default="mean"
+        Reduction of :math:`L_2` over sample pairs
+        (:func:`skdeepclust.losses.ddc.ddc_orthogonality`).
+    cs_normalization : {"pairs", "clusters"}, default="pairs"
+        Normalisation of every Cauchy-Schwarz term, :math:`L_1, L_3` and the companion terms
+        (:func:`skdeepclust.losses.ddc.cs_divergence`).
     """
 
     def __init__(
@@ -152,9 +170,15 @@ class DDCObjective(nn.Module):
         uco_weight: float = 0.01,
         uco_weighting: str = "constant",
         reconstruction_weight: float = 0.0,
+        term_weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+        orthogonality: str = "mean",
+        cs_normalization: str = "pairs",
     ):
         super().__init__()
         self.rel_sigma = rel_sigma
+        self.term_weights = dict(zip(DDC_TERMS, (float(w) for w in term_weights), strict=True))
+        self.orthogonality = orthogonality
+        self.cs_normalization = cs_normalization
         self.n_blocks = n_blocks
         self.uco_kernel = uco_kernel
         self.reconstruction_weight = reconstruction_weight
@@ -164,9 +188,10 @@ class DDCObjective(nn.Module):
         )
 
     @staticmethod
-    def names(n_blocks: int, uco_kernel: str | None, reconstruction_weight: float) -> tuple:
+    def names(n_blocks: int, uco_kernel: str | None, reconstruction_weight: float,
+              term_weights: tuple[float, float, float] = (1.0, 1.0, 1.0)) -> tuple:
         """Term names for a configuration (used to register one history column each)."""
-        names = ["separation", "orthogonality", "simplex"]
+        names = [name for name, w in zip(DDC_TERMS, term_weights, strict=True) if w > 0]
         if uco_kernel is not None:
             names += [f"uco_{b}" for b in range(n_blocks)]
         if reconstruction_weight > 0:
@@ -175,7 +200,8 @@ class DDCObjective(nn.Module):
 
     @property
     def term_names(self) -> tuple[str, ...]:
-        return self.names(self.n_blocks, self.uco_kernel, self.reconstruction_weight)
+        return self.names(self.n_blocks, self.uco_kernel, self.reconstruction_weight,
+                          tuple(self.term_weights.values()))
 
     def forward(
         self, outputs: tuple[torch.Tensor, ...], X: torch.Tensor, y: None = None
@@ -183,14 +209,18 @@ class DDCObjective(nn.Module):
         """Loss terms for one batch; ``outputs = (assignments, hidden, *blocks[, x_hat])``."""
         assignments, hidden = outputs[0], outputs[1]
         kernel = median_gaussian_kernel(hidden, self.rel_sigma)
-        terms = {
-            "separation": ddc_separation(assignments, kernel),
-            "orthogonality": ddc_orthogonality(assignments),
-            "simplex": ddc_simplex(assignments, kernel),
+        norm = self.cs_normalization
+        ddc_terms = {
+            "separation": lambda: ddc_separation(assignments, kernel, norm),
+            "orthogonality": lambda: ddc_orthogonality(assignments, self.orthogonality),
+            "simplex": lambda: ddc_simplex(assignments, kernel, norm),
         }
+        terms = {name: self.term_weights[name] * term() for name, term in ddc_terms.items()
+                 if self.term_weights[name] > 0}
         if self.uco_kernel is not None:
             terms.update(companion_terms(assignments, outputs[2 : 2 + self.n_blocks],
-                                         self.uco_kernel, self.rel_sigma, self.uco_weights))
+                                         self.uco_kernel, self.rel_sigma, self.uco_weights,
+                                         norm))
         if self.reconstruction_weight > 0:
             terms["reconstruction"] = self.reconstruction_weight * reconstruction_loss(
                 X, outputs[-1]
@@ -198,4 +228,4 @@ class DDCObjective(nn.Module):
         return terms
 
 
-__all__ = ["DDCHead", "DDCNetwork", "DDCObjective"]
+__all__ = ["DDC_TERMS", "DDCHead", "DDCNetwork", "DDCObjective"]

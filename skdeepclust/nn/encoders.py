@@ -73,6 +73,14 @@ def _conv_pair(in_channels: int, channels: int, kernel_size: int) -> nn.Sequenti
     )
 
 
+def _check_image_size(name: str, input_shape: tuple[int, ...], min_size: int) -> None:
+    if min(input_shape[1:]) < min_size:
+        raise ValueError(
+            f"The {name} encoder needs images of at least {min_size}x{min_size}; got "
+            f"input_shape={tuple(input_shape)}. Use encoder='mlp' for small images."
+        )
+
+
 class CNNEncoder(nn.Module):
     """The small CNN of the DDC-UCO / DTKC code ("cnn_small").
 
@@ -85,26 +93,66 @@ class CNNEncoder(nn.Module):
     input_shape : tuple of int
         ``(C, H, W)``; H and W must be at least 20.
     channels : int, default=32
+    first_block_pooled : bool, default=False
+        Where the first block output (the input of its companion objective) is taken: before
+        the first max-pooling (the UCO paper's code; 32x20x20 on 28x28 images) or after it
+        (the DTKC code; 32x10x10). The network is the same either way.
     """
 
     min_size = 20
 
-    def __init__(self, input_shape: tuple[int, int, int], channels: int = 32):
+    def __init__(self, input_shape: tuple[int, int, int], channels: int = 32,
+                 first_block_pooled: bool = False):
         super().__init__()
+        _check_image_size("cnn", input_shape, self.min_size)
         in_channels, height, width = input_shape
-        if min(height, width) < self.min_size:
-            raise ValueError(
-                f"The cnn encoder needs images of at least {self.min_size}x{self.min_size}; "
-                f"got input_shape={tuple(input_shape)}. Use encoder='mlp' for small images."
-            )
-        self.block1 = _conv_pair(in_channels, channels, 5)
-        self.block2 = nn.Sequential(
-            nn.MaxPool2d(2), *_conv_pair(channels, channels, 3), nn.MaxPool2d(2)
-        )
+        pool = nn.MaxPool2d(2)
+        self.block1 = nn.Sequential(*_conv_pair(in_channels, channels, 5),
+                                    *([pool] if first_block_pooled else []))
+        self.block2 = nn.Sequential(*([] if first_block_pooled else [pool]),
+                                    *_conv_pair(channels, channels, 3), nn.MaxPool2d(2))
         self.input_shape = tuple(input_shape)
         size1 = (height - 8, width - 8)
         size2 = (((size1[0] // 2) - 4) // 2, ((size1[1] // 2) - 4) // 2)
+        if first_block_pooled:
+            size1 = (size1[0] // 2, size1[1] // 2)
         self.block_shapes = ((channels, *size1), (channels, *size2))
+        self.output_shape: tuple[int, ...] = self.block_shapes[-1]
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Block outputs for ``x`` of shape (n, C*H*W) or (n, C, H, W)."""
+        x = x.reshape(x.shape[0], *self.input_shape)
+        first = self.block1(x)
+        return first, self.block2(first)
+
+
+class LeNetEncoder(nn.Module):
+    """The LeNet-style CNN of the DDC paper (§4.6).
+
+    ``conv 32@5x5 -> maxpool2 -> ReLU`` (block 1) ``-> conv 64@5x5 -> maxpool2 -> ReLU``
+    (block 2), 'valid' padding. On 28x28 images block 1 is 32x12x12 and block 2 is 64x4x4
+    (1 024 features); the DDC head's 100-unit layer with batch normalisation follows.
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(C, H, W)``; H and W must be at least 16.
+    channels : tuple of int, default=(32, 64)
+    """
+
+    min_size = 16
+
+    def __init__(self, input_shape: tuple[int, int, int], channels: tuple[int, int] = (32, 64)):
+        super().__init__()
+        _check_image_size("lenet", input_shape, self.min_size)
+        in_channels, height, width = input_shape
+        first, second = channels
+        self.block1 = nn.Sequential(nn.Conv2d(in_channels, first, 5), nn.MaxPool2d(2), nn.ReLU())
+        self.block2 = nn.Sequential(nn.Conv2d(first, second, 5), nn.MaxPool2d(2), nn.ReLU())
+        self.input_shape = tuple(input_shape)
+        size1 = ((height - 4) // 2, (width - 4) // 2)
+        size2 = ((size1[0] - 4) // 2, (size1[1] - 4) // 2)
+        self.block_shapes = ((first, *size1), (second, *size2))
         self.output_shape: tuple[int, ...] = self.block_shapes[-1]
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -147,54 +195,82 @@ class GRUEncoder(nn.Module):
         )
 
 
-ENCODERS = ("mlp", "cnn", "gru")
+#: Built-in encoders by name: class and the keyword options a user may route to it
+#: (``encoder__<option>=...``).
+ENCODER_CLASSES: dict[str, type[nn.Module]] = {
+    "mlp": MLPEncoder, "cnn": CNNEncoder, "lenet": LeNetEncoder, "gru": GRUEncoder,
+}
+ENCODER_OPTIONS: dict[str, tuple[str, ...]] = {
+    "mlp": ("batch_norm",),
+    "cnn": ("channels", "first_block_pooled"),
+    "lenet": ("channels",),
+    "gru": ("hidden_size", "n_layers"),
+}
+ENCODERS = tuple(ENCODER_CLASSES)
 
 
-def count_blocks(name: str, hidden_dims: tuple[int, ...]) -> int:
+def count_blocks(name: str, hidden_dims: tuple[int, ...], options: dict | None = None) -> int:
     """Number of block outputs the encoder ``name`` returns (see :func:`build_encoder`)."""
     if name == "mlp":
         return max(len(hidden_dims), 1)
-    return 2  # cnn_small has two blocks; the GRU has two layers
+    if name == "gru":
+        return (options or {}).get("n_layers", 2)
+    return 2  # cnn_small and the LeNet CNN have two blocks each
+
+
+def check_encoder_options(name: str, options: dict) -> None:
+    """Raise a ``TypeError`` naming any option the built-in encoder ``name`` does not take."""
+    unknown = sorted(set(options) - set(ENCODER_OPTIONS[name]))
+    if unknown:
+        allowed = ", ".join(f"encoder__{o}" for o in ENCODER_OPTIONS[name]) or "none"
+        raise TypeError(
+            f"The {name!r} encoder got unknown option(s) "
+            f"{', '.join('encoder__' + o for o in unknown)}; it takes: {allowed}."
+        )
 
 
 def build_encoder(
-    name: str, input_shape: tuple[int, ...], hidden_dims: tuple[int, ...] = (500, 500)
+    name: str, input_shape: tuple[int, ...], hidden_dims: tuple[int, ...] = (500, 500),
+    **options,
 ) -> nn.Module:
     """Create an encoder by name, He-initialised.
 
     Parameters
     ----------
-    name : {"mlp", "cnn", "gru"}
+    name : {"mlp", "cnn", "lenet", "gru"}
     input_shape : tuple of int
-        Shape of one sample. "cnn" needs ``(C, H, W)`` (``(H, W)`` means one channel);
-        "gru" needs ``(T, F)``; "mlp" takes any shape and flattens it.
+        Shape of one sample. "cnn" and "lenet" need ``(C, H, W)`` (``(H, W)`` means one
+        channel); "gru" needs ``(T, F)``; "mlp" takes any shape and flattens it.
     hidden_dims : tuple of int
         Hidden widths of the "mlp" encoder.
+    **options
+        Keyword options of the encoder class (:data:`ENCODER_OPTIONS`).
 
     Returns
     -------
     encoder : nn.Module
         Has an ``output_shape`` attribute (shape of the last block output per sample).
     """
+    if name not in ENCODER_CLASSES:
+        raise ValueError(f"encoder must be one of {list(ENCODERS)}; got {name!r}.")
+    check_encoder_options(name, options)
     if name == "mlp":
-        encoder: nn.Module = MLPEncoder(math.prod(input_shape), tuple(hidden_dims))
-    elif name == "cnn":
+        encoder: nn.Module = MLPEncoder(math.prod(input_shape), tuple(hidden_dims), **options)
+    elif name in ("cnn", "lenet"):
         if len(input_shape) == 2:
             input_shape = (1, *input_shape)
         if len(input_shape) != 3:
             raise ValueError(
-                "encoder='cnn' needs images: X of shape (n, C, H, W), or 2-D X with "
+                f"encoder={name!r} needs images: X of shape (n, C, H, W), or 2-D X with "
                 f"input_shape=(C, H, W); got samples of shape {tuple(input_shape)}."
             )
-        encoder = CNNEncoder(input_shape)
-    elif name == "gru":
+        encoder = ENCODER_CLASSES[name](input_shape, **options)
+    else:
         if len(input_shape) != 2:
             raise ValueError(
                 "encoder='gru' needs sequences: X of shape (n, T, F), or 2-D X with "
                 f"input_shape=(T, F); got samples of shape {tuple(input_shape)}."
             )
-        encoder = GRUEncoder(input_shape)
-    else:
-        raise ValueError(f"encoder must be one of {list(ENCODERS)}; got {name!r}.")
+        encoder = GRUEncoder(input_shape, **options)
     he_init(encoder)
     return encoder

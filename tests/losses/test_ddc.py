@@ -27,7 +27,7 @@ def _random_kernel(n, seed=0):
     return np.exp(-d / 2)
 
 
-def _cs_reference(A, K):
+def _cs_reference(A, K, normalization="pairs"):
     k = A.shape[1]
     total = 0.0
     for i, j in itertools.combinations(range(k), 2):
@@ -35,7 +35,7 @@ def _cs_reference(A, K):
         nii = A[:, i] @ K @ A[:, i]
         njj = A[:, j] @ K @ A[:, j]
         total += max(nij, 1e-9) / np.sqrt(max(nii * njj, 1e-18))
-    return total / (k * (k - 1) / 2)
+    return total / (k * (k - 1) / 2 if normalization == "pairs" else k)
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -43,6 +43,13 @@ def test_cs_divergence_matches_loop(dtype):
     A, K = _random_assignments(9, 4), _random_kernel(9)
     got = cs_divergence(torch.as_tensor(A, dtype=dtype), torch.as_tensor(K, dtype=dtype))
     assert float(got) == pytest.approx(_cs_reference(A, K), rel=1e-5)
+
+
+@pytest.mark.parametrize("normalization", ["pairs", "clusters"])
+def test_cs_divergence_normalizations(normalization):
+    A, K = _random_assignments(9, 5), _random_kernel(9)
+    got = cs_divergence(torch.as_tensor(A), torch.as_tensor(K), normalization)
+    assert float(got) == pytest.approx(_cs_reference(A, K, normalization), rel=1e-6)
 
 
 def test_cs_divergence_range_and_optimum():
@@ -69,6 +76,16 @@ def test_orthogonality_matches_pair_sum():
     n = len(A)
     expected = sum(A[a] @ A[b] for a, b in itertools.combinations(range(n), 2)) * 2 / (n * (n - 1))
     assert float(ddc_orthogonality(torch.as_tensor(A))) == pytest.approx(expected)
+
+
+def test_orthogonality_sum_is_the_papers_triu():
+    A = _random_assignments(7, 3)
+    triu = np.triu(A @ A.T, k=1).sum()
+    got = ddc_orthogonality(torch.as_tensor(A), reduction="sum")
+    assert float(got) == pytest.approx(triu)
+    n = len(A)
+    mean = float(ddc_orthogonality(torch.as_tensor(A)))
+    assert float(got) == pytest.approx(mean * n * (n - 1) / 2)
 
 
 def test_orthogonality_zero_for_disjoint_one_hot():

@@ -22,6 +22,38 @@ def test_cnn_blocks_on_mnist_sized_images():
     assert encoder.output_shape == (32, 3, 3)
 
 
+def test_cnn_first_block_after_pooling_as_in_dtkc():
+    encoder = build_encoder("cnn", (1, 28, 28), first_block_pooled=True)
+    first, second = encoder(torch.randn(3, 784))
+    assert tuple(first.shape) == (3, 32, 10, 10)
+    assert tuple(second.shape) == (3, 32, 3, 3)
+    assert encoder.block_shapes == ((32, 10, 10), (32, 3, 3))
+    # Same network either way: with the same weights the encoding is identical.
+    before = build_encoder("cnn", (1, 28, 28))
+    with torch.no_grad():
+        pairs = zip([*before.parameters(), *before.buffers()],
+                    [*encoder.parameters(), *encoder.buffers()], strict=True)
+        for mine, theirs in pairs:
+            mine.copy_(theirs)
+    x = torch.randn(2, 1, 28, 28)
+    torch.testing.assert_close(before.eval()(x)[1], encoder.eval()(x)[1])
+
+
+def test_lenet_blocks_of_the_ddc_paper():
+    encoder = build_encoder("lenet", (1, 28, 28))
+    first, second = encoder(torch.randn(3, 1, 28, 28))
+    assert tuple(first.shape) == (3, 32, 12, 12)
+    assert tuple(second.shape) == (3, 64, 4, 4)
+    assert encoder.output_shape == (64, 4, 4)
+    with pytest.raises(ValueError, match="at least 16x16"):
+        build_encoder("lenet", (1, 12, 12))
+
+
+def test_unknown_encoder_option_is_named():
+    with pytest.raises(TypeError, match="encoder__depth.*takes: encoder__channels"):
+        build_encoder("cnn", (1, 28, 28), depth=3)
+
+
 def test_cnn_accepts_two_dim_shape_as_one_channel():
     encoder = build_encoder("cnn", (28, 28))
     assert encoder.input_shape == (1, 28, 28)

@@ -147,7 +147,8 @@ def test_user_networks_in_a_pipeline_and_a_search(cls, blobs):
     [
         (lambda: DDC(encoder=TableEncoder((4,)), encoder__width=3), ValueError,
          "are constructor arguments"),
-        (lambda: DDC(encoder="mlp", encoder__width=3), ValueError, "are constructor arguments"),
+        (lambda: DDC(encoder="mlp", encoder__width=3), TypeError,
+         "'mlp' encoder got unknown option.*encoder__width"),
         (lambda: DEC(encoder=TableEncoder), ValueError, "needs your own decoder"),
         (lambda: DDC(encoder=TableEncoder, reconstruction_weight=0.1), ValueError,
          "needs your own decoder"),
