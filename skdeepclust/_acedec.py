@@ -14,12 +14,11 @@ from skdeepclust._dcn import BaseDCN
 from skdeepclust._kmeans import cluster_means, kmeans, subspace_kmeans
 from skdeepclust._net import ClusteringNet
 from skdeepclust.losses.acedec import optimal_beta_logits
-from skdeepclust.nn.acedec import ACeDeCNetwork, ACeDeCObjective, balance_embedding
+from skdeepclust.nn.acedec import ACeDeCNetwork, ACeDeCObjective
 from skdeepclust.utils._sklearn_compat import (
     NON_NEGATIVE_INT,
     NON_NEGATIVE_REAL,
     Interval,
-    StrOptions,
 )
 from skdeepclust.utils._validation import check_option
 
@@ -81,7 +80,7 @@ class ACeDeC(BaseDCN):
         Epochs of the :math:`V`, :math:`b`-only initial training (0 skips it).
     balance : bool or "auto", default="auto"
         After pretraining, re-parametrise the autoencoder's code layer so that its encoder and
-        decoder weights are balanced (:func:`skdeepclust.nn.acedec.balance_embedding`; the
+        decoder weights are balanced (:func:`skdeepclust.nn.autoencoders.balance_embedding`; the
         autoencoder computes the same function). The embedding of an autoencoder is fixed
         only up to an invertible linear map, and the subspace k-means cost of the
         initialisation depends on that map; balancing removes the arbitrary part (for a
@@ -161,7 +160,6 @@ n_features_in_
         **BaseDCN._parameter_constraints,
         "n_embed": [Interval(Integral, 2, None, closed="left")],
         "init_epochs": NON_NEGATIVE_INT,
-        "balance": ["boolean", StrOptions({"auto"})],
         "augmentation": ["boolean"],
         "max_degrees": NON_NEGATIVE_REAL,
         "max_shift": [Interval(Real, 0, 1, closed="both")],
@@ -246,11 +244,6 @@ n_features_in_
 
     def _check_params_vs_input(self, X: np.ndarray) -> None:
         super()._check_params_vs_input(X)
-        if self.balance is True and not self._uses_builtin_autoencoder():
-            raise ValueError(
-                "balance=True re-parametrises the built-in autoencoder's code layer; with "
-                "your own network or a fitted autoencoder use balance='auto' or False."
-            )
         if self.augmentation and len(self.input_shape_) != 3:
             raise ValueError(
                 "augmentation=True needs images: pass X of shape (n, C, H, W) or set "
@@ -288,12 +281,7 @@ n_features_in_
 
     def _initialize_clusters(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         module = net.module_
-        linear = self._uses_builtin_autoencoder() and len(self.hidden_dims) == 0
-        balance = linear if self.balance == "auto" else bool(self.balance)
-        if balance:
-            # Fix the autoencoder's gauge (z -> A z, decoder -> A^-1) so that distances in the
-            # embedding do not depend on an arbitrary invertible map (see balance_embedding).
-            balance_embedding(module.autoencoder.encoder[-1], module.autoencoder.decoder[0])
+        self._balance(net)
         Y = self._embedding(net, X)
         # Paper §2.2 with the V, b-only step done in closed form first: random orthogonal
         # rotation, random split, k-means in the cluster half, then the exact minimiser over

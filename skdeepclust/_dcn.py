@@ -12,6 +12,7 @@ from skdeepclust._autoencoder import Autoencoder, BaseAutoencoderClusterer
 from skdeepclust._kmeans import kmeans
 from skdeepclust._net import ClusteringNet
 from skdeepclust.callbacks import CentroidUpdate
+from skdeepclust.nn.autoencoders import balance_embedding
 from skdeepclust.nn.dcn import DCNNetwork, DCNObjective
 from skdeepclust.utils._sklearn_compat import NON_NEGATIVE_REAL, StrOptions
 
@@ -30,7 +31,28 @@ class BaseDCN(BaseAutoencoderClusterer):
         **BaseAutoencoderClusterer._parameter_constraints,
         "activation": [StrOptions(set(ACTIVATIONS))],
         "initial_count": NON_NEGATIVE_REAL,
+        "balance": ["boolean", StrOptions({"auto"})],
     }
+
+    def _check_params_vs_input(self, X: np.ndarray) -> None:
+        super()._check_params_vs_input(X)
+        if self.balance is True and not self._uses_builtin_autoencoder():
+            raise ValueError(
+                "balance=True re-parametrises the built-in autoencoder's code layer; with "
+                "your own network or a fitted autoencoder use balance='auto' or False."
+            )
+
+    def _balance(self, net: ClusteringNet) -> None:
+        """Balance the code layer of the pretrained autoencoder if ``balance`` asks for it.
+
+        ``"auto"`` balances the built-in linear autoencoder (``hidden_dims=()``) only.
+        """
+        linear = self._uses_builtin_autoencoder() and len(self.hidden_dims) == 0
+        if linear if self.balance == "auto" else bool(self.balance):
+            # Fix the autoencoder's gauge (z -> A z, decoder -> A^-1) so that distances in the
+            # embedding do not depend on an arbitrary invertible map.
+            autoencoder = net.module_.autoencoder
+            balance_embedding(autoencoder.encoder[-1], autoencoder.decoder[0])
 
     def _module_kwargs(self) -> dict:
         return {
@@ -82,6 +104,10 @@ class DCN(BaseDCN):
         Against 1, measured here over 5 seeds: ACC +0.017 on Fashion-MNIST and +0.010 on
         MNIST-5k with the NMI level; on the small ``digits`` set 1 was better (ACC +0.008,
         NMI +0.022 over 3 seeds; ``benchmarks/RESULTS.md``, issue 5, session 10).
+    balance : bool or "auto", default=False
+        Balance the code layer of the pretrained autoencoder before the k-means start, as
+        :class:`ACeDeC` does (see its ``balance``). Off by default: DCN's defaults were set
+        without it; ``True`` gives DCN the same embedding as ACeDeC on a linear autoencoder.
     pretrain_epochs : int, default=100
         Autoencoder pretraining epochs (0: none; the k-means init then uses the random
         encoder), through the shared pretraining (squared error summed over features).
@@ -195,6 +221,7 @@ class DCN(BaseDCN):
         n_embed: int = 10,
         activation: str = "relu",
         cluster_weight: float = 0.1,
+        balance: bool | str = False,
         pretrain_epochs: int = 100,
         pretrain_lr: float | None = 1e-3,
         pretrain_batch_size: int | None = None,
@@ -220,6 +247,7 @@ class DCN(BaseDCN):
     ):
         self.activation = activation
         self.cluster_weight = cluster_weight
+        self.balance = balance
         self.initial_count = initial_count
         self.patience = patience
         super().__init__(
@@ -256,6 +284,7 @@ class DCN(BaseDCN):
         return {"cluster_weight": float(self.cluster_weight)}
 
     def _initialize_clusters(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
+        self._balance(net)
         centers = kmeans(self._embedding(net, X), self.n_clusters, seed).cluster_centers_
         net.module_.set_centers(centers, np.full(self.n_clusters, float(self.initial_count)))
 

@@ -8,7 +8,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
-import skdeepclust._acedec
+import skdeepclust._dcn
 from skdeepclust import ACeDeC
 from skdeepclust._acedec import split_dimensions
 from tests.conftest import hidden_clusters
@@ -142,7 +142,7 @@ def test_balances_a_linear_autoencoder_into_a_rotation(balance):
 ])
 def test_auto_balances_only_a_linear_autoencoder(monkeypatch, balance, hidden_dims, balanced):
     calls = []
-    monkeypatch.setattr(skdeepclust._acedec, "balance_embedding",
+    monkeypatch.setattr(skdeepclust._dcn, "balance_embedding",
                         lambda encoder, decoder: calls.append((encoder, decoder)))
     X, _ = hidden_clusters(n=120)
     ACeDeC(n_clusters=4, **{**ACEDEC_FAST, "hidden_dims": hidden_dims, "max_epochs": 1},

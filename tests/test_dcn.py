@@ -7,7 +7,8 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
-from skdeepclust import DCN
+import skdeepclust._dcn
+from skdeepclust import DCN, Autoencoder
 
 DCN_FAST = dict(hidden_dims=(16,), n_embed=3, pretrain_epochs=10, max_epochs=5, batch_size=32,
                 lr=1e-3)
@@ -82,3 +83,23 @@ def test_cluster_weight_scales_the_clustering_term(blobs):
 def test_no_pretraining(blobs):
     X, _ = blobs
     DCN(n_clusters=3, random_state=0, **{**DCN_FAST, "pretrain_epochs": 0}).fit(X)
+
+
+@pytest.mark.parametrize("balance, hidden_dims, balanced", [
+    (False, (), False), ("auto", (), True), ("auto", (16,), False), (True, (16,), True),
+])
+def test_balance_of_the_code_layer(monkeypatch, blobs, balance, hidden_dims, balanced):
+    calls = []
+    monkeypatch.setattr(skdeepclust._dcn, "balance_embedding",
+                        lambda encoder, decoder: calls.append((encoder, decoder)))
+    X, _ = blobs
+    params = {**DCN_FAST, "hidden_dims": hidden_dims, "max_epochs": 1}
+    DCN(n_clusters=3, balance=balance, random_state=0, **params).fit(X)
+    assert len(calls) == int(balanced)
+
+
+def test_balance_needs_the_built_in_autoencoder(blobs):
+    X, _ = blobs
+    autoencoder = Autoencoder(hidden_dims=(8,), n_embed=3, max_epochs=1).fit(X)
+    with pytest.raises(ValueError, match="balance=True"):
+        DCN(n_clusters=3, autoencoder=autoencoder, balance=True, **DCN_FAST).fit(X)

@@ -78,6 +78,64 @@ class MLPAutoencoder(nn.Module):
         return z, self.decode(z)
 
 
+def _sym_sqrt(m: torch.Tensor, inverse: bool = False) -> torch.Tensor:
+    """Square root (or inverse square root) of a symmetric positive definite matrix."""
+    eigval, eigvec = torch.linalg.eigh(m)
+    eigval = eigval.clamp_min(torch.finfo(m.dtype).eps * eigval.max())
+    power = -0.5 if inverse else 0.5
+    return (eigvec * eigval**power) @ eigvec.T
+
+
+@torch.no_grad()
+def balance_embedding(encoder_layer: nn.Linear, decoder_layer: nn.Linear) -> torch.Tensor:
+    r"""Re-parametrise the code layer of an autoencoder so that its two weights are balanced.
+
+    The reconstruction :math:`g(f(x))` does not change when the embedding is mapped by any
+    invertible :math:`A`, :math:`z \to A z`, and the decoder's first layer by
+    :math:`A^{-1}` (a gauge freedom of every autoencoder whose code layer is linear). This
+    picks the :math:`A` that minimises :math:`\|A W_e\|_F^2 + \|W_d A^{-1}\|_F^2` (what weight
+    decay or tied weights would converge to): with :math:`M = W_e W_e^\top`,
+    :math:`N = W_d^\top W_d`, :math:`P = A^\top A` solves :math:`P M P = N`, i.e.
+    :math:`P = M^{-1/2} (M^{1/2} N M^{1/2})^{1/2} M^{-1/2}`, and :math:`A = P^{1/2}`.
+    For a linear autoencoder with :math:`d = D` and exact reconstruction
+    (:math:`W_d = W_e^{-1}`), :math:`A W_e` is orthogonal: the embedding is a rotation of the
+    centred data, so distances in it are distances in the data. If either Gram matrix is
+    numerically singular (e.g. ``n_embed`` larger than the layer's input width) the minimiser
+    does not exist; the layers are then left unchanged and the identity is returned.
+
+    The layers are modified in place (``W_e <- A W_e``, ``b_e <- A b_e``,
+    ``W_d <- W_d A^{-1}``); the autoencoder computes the same function up to round-off.
+
+    Parameters
+    ----------
+    encoder_layer : nn.Linear
+        Last encoder layer (outputs the embedding, no activation after it).
+    decoder_layer : nn.Linear
+        First decoder layer (reads the embedding).
+
+    Returns
+    -------
+    A : Tensor of shape (d, d), float64
+    """
+    w_e = encoder_layer.weight.double()
+    w_d = decoder_layer.weight.double()
+    d = w_e.shape[0]
+    for gram in (w_e @ w_e.T, w_d.T @ w_d):
+        eigval = torch.linalg.eigvalsh(gram)
+        if not eigval[0] > 1e-8 * eigval[-1]:
+            return torch.eye(d, dtype=torch.float64)
+    m_half = _sym_sqrt(w_e @ w_e.T)
+    m_inv_half = _sym_sqrt(w_e @ w_e.T, inverse=True)
+    p = m_inv_half @ _sym_sqrt(m_half @ (w_d.T @ w_d) @ m_half) @ m_inv_half
+    a = _sym_sqrt((p + p.T) / 2)
+    a_inv = _sym_sqrt((p + p.T) / 2, inverse=True)
+    encoder_layer.weight.copy_((a @ w_e).to(encoder_layer.weight))
+    if encoder_layer.bias is not None:
+        encoder_layer.bias.copy_((a @ encoder_layer.bias.double()).to(encoder_layer.bias))
+    decoder_layer.weight.copy_((w_d @ a_inv).to(decoder_layer.weight))
+    return a
+
+
 class ReconstructionObjective(nn.Module):
     """Autoencoder pretraining loss; outputs are ``(embedding, reconstruction)``.
 
