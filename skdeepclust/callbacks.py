@@ -11,10 +11,11 @@ from skorch.callbacks import Callback
 
 from skdeepclust._net import ASSIGNMENTS, INFERENCE_BATCH_SIZE, ClusteringNet
 from skdeepclust.losses.dec import target_distribution
-from skdeepclust.metrics import clustering_accuracy
+from skdeepclust.metrics import clustering_accuracy, feature_drift
 
 __all__ = [
     "CentroidUpdate",
+    "FeatureDrift",
     "ObjectiveMismatchMonitor",
     "TargetDistributionUpdate",
     "WeightAveragingEpoch",
@@ -84,17 +85,35 @@ class TargetDistributionUpdate(Callback):
 
 
 
-class ObjectiveMismatchMonitor(Callback):
-    """Record the auxiliary loss and a clustering score during ``fit``, for R-OFM.
+def _aux_weights(net: ClusteringNet, caller: str) -> dict[str, float]:
+    """The criterion's auxiliary terms and their weights; a clear error if it has none."""
+    weights = {k: w for k, w in getattr(net.criterion_, "aux_weights", {}).items() if w > 0}
+    if not weights:
+        raise ValueError(
+            f"{caller} needs an objective with auxiliary terms (companion objectives or a "
+            f"reconstruction with a positive weight); {type(net.criterion_).__name__} has none."
+        )
+    return weights
 
-    Every ``every`` epochs it evaluates, in eval mode on the whole training set, the sum of
-    the auxiliary loss terms (companion objectives and reconstruction, as weighted in the
-    loss) and ``score(y, labels)`` for the labels the network predicts. The labels ``y`` are
-    only compared with, never used for training. Afterwards::
+
+class ObjectiveMismatchMonitor(Callback):
+    r"""Record the auxiliary loss and a clustering score during ``fit``, for R-OFM.
+
+    Every ``every`` epochs it evaluates, in eval mode on the whole training set, the
+    auxiliary loss :math:`a_t` and ``score(y, labels)`` for the labels the network predicts
+    (the argmax of soft assignments, or the hard assignments of DCN and ACeDeC). The auxiliary
+    loss is the sum of the companion-objective terms :math:`\sum_b d_{cs}(A, K_b)` and the
+    reconstruction error, **unweighted** by default: the units of the UCO paper's R-OFM
+    (Table 3), comparable across variants whose weights differ (DDC-AE's 0.1 against the
+    companion objectives' 0.01). The labels ``y`` are only compared with, never used for
+    training. Afterwards::
 
         from skdeepclust.metrics import r_ofm
         h = model.net_.history
         slope, r2 = r_ofm(h[:, "monitor_aux"], h[:, "monitor_score"])
+
+    Evaluate at least 20 times per run (``every`` at most ``max_epochs / 20``): a quadratic
+    fitted to fewer points says little.
 
     Parameters
     ----------
@@ -103,22 +122,17 @@ class ObjectiveMismatchMonitor(Callback):
     every : int, default=4
         Evaluation interval in epochs (the UCO paper's code evaluates every 4 epochs).
     score : callable, default=clustering_accuracy
-        ``score(y_true, y_pred) -> float``.
-    aux_prefixes : tuple of str, default=("uco_", "reconstruction")
-        Loss terms whose names start with one of these form the auxiliary loss.
+        ``score(y_true, y_pred) -> float`` (the paper: accuracy in [0, 1]).
+    weighted : bool, default=False
+        Record the auxiliary terms as weighted in the loss instead.
     """
 
-    def __init__(
-        self,
-        y,
-        every: int = 4,
-        score: Callable = clustering_accuracy,
-        aux_prefixes: tuple[str, ...] = ("uco_", "reconstruction"),
-    ):
+    def __init__(self, y, every: int = 4, score: Callable = clustering_accuracy,
+                 weighted: bool = False):
         self.y = y
         self.every = every
         self.score = score
-        self.aux_prefixes = aux_prefixes
+        self.weighted = weighted
 
     def on_epoch_end(self, net, dataset_train=None, **kwargs):
         epoch = len(net.history)
@@ -130,10 +144,72 @@ class ObjectiveMismatchMonitor(Callback):
             raise ValueError(
                 f"ObjectiveMismatchMonitor got {len(y)} labels for {len(X)} training samples."
             )
+        weights = _aux_weights(net, "ObjectiveMismatchMonitor")
         terms = net.evaluate_terms(X, order=np.random.RandomState(0).permutation(len(X)))
-        aux = sum(v for k, v in terms.items() if k.startswith(self.aux_prefixes))
+        aux = sum(terms[name] / (1.0 if self.weighted else weight)
+                  for name, weight in weights.items())
         net.history.record("monitor_aux", float(aux))
         net.history.record("monitor_score", float(self.score(y, net.predict_labels(X))))
+
+
+class FeatureDrift(Callback):
+    r"""Record the feature drift between the clustering and the auxiliary loss during ``fit``.
+
+    Every ``every`` epochs, for each full mini-batch of the training data (a fixed shuffled
+    order, the training batch size), the cosine between the gradients of the clustering loss
+    (all terms that are not auxiliary) and of the auxiliary loss (companion objectives,
+    reconstruction; as weighted in the loss: the cosine does not depend on the weights) with
+    respect to the encoder's parameters (UCO paper, Eq. 18; see
+    :func:`skdeepclust.metrics.feature_drift`); the mean over the batches goes to the history
+    as ``feature_drift``. The network is evaluated in inference mode, so the batch
+    normalisation statistics are not touched (the authors' code uses training mode). It costs
+    two backward passes per batch: use ``max_batches`` to subsample.
+
+    Parameters
+    ----------
+    every : int, default=4
+        Evaluation interval in epochs.
+    max_batches : int or None, default=None
+        Use at most this many batches per evaluation.
+    """
+
+    def __init__(self, every: int = 4, max_batches: int | None = None):
+        self.every = every
+        self.max_batches = max_batches
+
+    @staticmethod
+    def _encoder(module: torch.nn.Module) -> torch.nn.Module:
+        for path in ("encoder", "autoencoder.encoder"):
+            found = module
+            for name in path.split("."):
+                found = getattr(found, name, None)
+            if isinstance(found, torch.nn.Module):
+                return found
+        raise ValueError(f"FeatureDrift found no encoder in {type(module).__name__}.")
+
+    def on_epoch_end(self, net, dataset_train=None, **kwargs):
+        epoch = len(net.history)
+        if epoch % self.every:
+            return
+        weights = _aux_weights(net, "FeatureDrift")
+        params = [p for p in self._encoder(net.module_).parameters() if p.requires_grad]
+        X, y = dataset_train.X, dataset_train.y
+        size = min(net.batch_size, len(X))
+        order = torch.as_tensor(np.random.RandomState(0).permutation(len(X)))
+        starts = range(0, len(X) - len(X) % size, size)
+        if self.max_batches is not None:
+            starts = starts[: self.max_batches]
+        net.module_.eval()
+        drifts = []
+        for start in starts:
+            index = order[start : start + size].to(X.device)
+            batch = X[index]
+            target = None if y is None else y[index]
+            terms = net.criterion_(net.module_(batch), batch, target, **net._objective_inputs())
+            aux = sum(terms[name] for name in weights)
+            cluster = sum(term for name, term in terms.items() if name not in weights)
+            drifts.append(feature_drift(cluster, aux, params))
+        net.history.record("feature_drift", float(np.nanmean(drifts)) if drifts else np.nan)
 
 
 class CentroidUpdate(Callback):

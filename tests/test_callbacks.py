@@ -10,9 +10,9 @@ import torch
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
-from skdeepclust import DDC, ClusteringModule
-from skdeepclust.callbacks import ObjectiveMismatchMonitor
-from skdeepclust.metrics import r_ofm
+from skdeepclust import DCN, DDC, DEC, ClusteringModule
+from skdeepclust.callbacks import FeatureDrift, ObjectiveMismatchMonitor
+from skdeepclust.metrics import clustering_accuracy, feature_drift, r_ofm
 from tests.registry import fast
 
 #: Filled by the recording callback below (callbacks are cloned per restart, so they cannot
@@ -66,3 +66,62 @@ def test_objective_mismatch_monitor_needs_one_label_per_sample(blobs):
     X, y = blobs
     with pytest.raises(ValueError, match="got 10 labels for 150 training samples"):
         fast(DDC, max_epochs=2, callbacks=[ObjectiveMismatchMonitor(y[:10], every=1)]).fit(X)
+
+
+def test_objective_mismatch_monitor_records_the_unweighted_aux_loss(blobs):
+    X, y = blobs
+
+    def monitored(weighted):
+        model = fast(DDC, uco_kernel="naive", uco_weight=0.01, max_epochs=2, random_state=0,
+                     callbacks=[ObjectiveMismatchMonitor(y, every=1, weighted=weighted)]).fit(X)
+        return np.array(model.net_.history[:, "monitor_aux"])
+
+    np.testing.assert_allclose(monitored(False), monitored(True) / 0.01, rtol=1e-5)
+
+
+def test_objective_mismatch_monitor_with_hard_assignments(blobs):
+    X, y = blobs
+    model = DCN(3, hidden_dims=(16,), n_embed=3, pretrain_epochs=2, max_epochs=2,
+                batch_size=32, random_state=0,
+                callbacks=[ObjectiveMismatchMonitor(y, every=1)]).fit(X)
+    scores = model.net_.history[:, "monitor_score"]
+    assert len(scores) == 2 and all(0 <= s <= 1 for s in scores)
+    assert scores[-1] == pytest.approx(clustering_accuracy(y, model.predict(X)))
+
+
+def test_monitors_need_an_auxiliary_loss(blobs):
+    X, y = blobs
+    for callback in (ObjectiveMismatchMonitor(y, every=1), FeatureDrift(every=1)):
+        with pytest.raises(ValueError, match="needs an objective with auxiliary terms"):
+            fast(DDC, max_epochs=1, callbacks=[callback]).fit(X)
+
+
+def test_feature_drift_is_the_mean_gradient_cosine(blobs):
+    X, _ = blobs
+    # One epoch, so the fitted weights are the ones the drift was measured with.
+    model = fast(DDC, uco_kernel="naive", max_epochs=1, random_state=0,
+                 callbacks=[FeatureDrift(every=1)]).fit(X)
+    (drift,) = model.net_.history[:, "feature_drift"]
+    assert -1 <= drift <= 1
+    # Recompute it by hand from the fitted network.
+    net = model.net_
+    net.module_.eval()
+    order = np.random.RandomState(0).permutation(len(X))
+    size = min(net.batch_size, len(X))
+    params = list(net.module_.encoder.parameters())
+    expected = []
+    for start in range(0, len(X) - len(X) % size, size):
+        batch = torch.as_tensor(X[order[start : start + size]])
+        terms = net.criterion_(net.module_(batch), batch)
+        aux = sum(v for k, v in terms.items() if k.startswith("uco_"))
+        cluster = sum(v for k, v in terms.items() if not k.startswith("uco_"))
+        expected.append(feature_drift(cluster, aux, params))
+    assert drift == pytest.approx(float(np.mean(expected)), abs=1e-6)
+
+
+def test_feature_drift_with_dec_targets(blobs):
+    X, _ = blobs
+    model = DEC(3, hidden_dims=(16,), n_embed=3, pretrain_epochs=2, max_epochs=2, tol=0.0,
+                batch_size=32, uco_kernel="naive", random_state=0,
+                callbacks=[FeatureDrift(every=1)]).fit(X)
+    assert all(-1 <= d <= 1 for d in model.net_.history[:, "feature_drift"])

@@ -214,6 +214,8 @@ class ACeDeCObjective(nn.Module):
     """
 
     term_names: tuple[str, ...] = ("cluster", "shared", "reconstruction")
+    #: The reconstruction is the auxiliary term (for the mismatch monitors).
+    aux_weights: dict[str, float] = {"reconstruction": 1.0}
 
     def __init__(self, augmentation: bool = False):
         super().__init__()

@@ -97,6 +97,8 @@ class DCNObjective(nn.Module):
     """
 
     term_names: tuple[str, ...] = ("reconstruction", "clustering")
+    #: The reconstruction is DCN's auxiliary term (for the mismatch monitors).
+    aux_weights: dict[str, float] = {"reconstruction": 1.0}
 
     def __init__(self, cluster_weight: float = 1.0):
         super().__init__()

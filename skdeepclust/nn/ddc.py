@@ -199,6 +199,14 @@ class DDCObjective(nn.Module):
         return tuple(names)
 
     @property
+    def aux_weights(self) -> dict[str, float]:
+        """Weight of each auxiliary term (companion objectives, reconstruction) by name."""
+        weights = {f"uco_{b}": w for b, w in enumerate(self.uco_weights)}
+        if self.reconstruction_weight > 0:
+            weights["reconstruction"] = float(self.reconstruction_weight)
+        return weights
+
+    @property
     def term_names(self) -> tuple[str, ...]:
         return self.names(self.n_blocks, self.uco_kernel, self.reconstruction_weight,
                           tuple(self.term_weights.values()))

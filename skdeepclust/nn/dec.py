@@ -225,6 +225,14 @@ class DECObjective(nn.Module):
         )
 
     @property
+    def aux_weights(self) -> dict[str, float]:
+        """Weight of each auxiliary term (companion objectives, reconstruction) by name."""
+        weights = {f"uco_{b}": w for b, w in enumerate(self.uco_weights)}
+        if self.reconstruction_weight > 0:
+            weights["reconstruction"] = float(self.reconstruction_weight)
+        return weights
+
+    @property
     def term_names(self) -> tuple[str, ...]:
         names = ["kl"]
         if self.reconstruction_weight > 0:
