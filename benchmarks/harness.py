@@ -100,6 +100,10 @@ class Protocol:
         protocol through a preset; ``"control"``: an experiment that isolates one factor.
     n_seeds : int
         How many reporting seeds a plain run uses (the first ``n_seeds`` of the set).
+    preprocessing : {None, "symmetric", "per_sample_minmax"}
+        After loading: ``"symmetric"`` maps [0, 1] images to [-1, 1] (the UCO code's
+        ``(x - 0.5) / 0.5``); ``"per_sample_minmax"`` scales each sample to [0, 1] (the DTKC
+        code). None keeps the main job's preparation.
     subsample : int or None
         Stratified subsample of this many rows (fixed, drawn with seed 0).
     trace_every : int or None
@@ -116,6 +120,7 @@ class Protocol:
     methods: tuple[Method, ...]
     kind: str = "defaults"
     n_seeds: int = 10
+    preprocessing: str | None = None
     subsample: int | None = None
     trace_every: int | None = None
     reference: dict = field(default_factory=dict)
@@ -129,7 +134,34 @@ class Protocol:
                        f"choose from {[m.label for m in self.methods]}")
 
     def load(self) -> Dataset:
-        return subsample(load_dataset(self.dataset), self.subsample)
+        data = subsample(load_protocol_dataset(self.dataset), self.subsample)
+        return preprocess(data, self.preprocessing)
+
+
+def load_protocol_dataset(name: str) -> Dataset:
+    """A dataset of the main job, or ``"fashion_mnist_train"`` (the 60 000 training images)."""
+    if name == "fashion_mnist_train":
+        from skdeepclust.datasets import load_fashion_mnist
+
+        bunch = load_fashion_mnist(subset="train")
+        return Dataset(name, bunch.images, bunch.target)
+    return load_dataset(name)
+
+
+def preprocess(data: Dataset, how: str | None) -> Dataset:
+    if how is None:
+        return data
+    X = data.X.astype(np.float32)
+    if how == "symmetric":
+        X = 2.0 * X - 1.0
+    elif how == "per_sample_minmax":
+        flat = X.reshape(len(X), -1)
+        low = flat.min(axis=1, keepdims=True)
+        span = np.maximum(flat.max(axis=1, keepdims=True) - low, 1e-12)
+        X = ((flat - low) / span).reshape(X.shape)
+    else:
+        raise ValueError(f"unknown preprocessing {how!r}")
+    return Dataset(f"{data.name}({how})", X.astype(np.float32), data.y)
 
 
 def subsample(data: Dataset, n_samples: int | None) -> Dataset:
@@ -160,11 +192,15 @@ class Trace(Callback):
             return
         labels = net.predict_labels(self.X)
         terms = net.evaluate_terms(self.X, order=np.random.RandomState(0).permutation(len(self.X)))
+        aux_weights = {k: w for k, w in getattr(net.criterion_, "aux_weights", {}).items()
+                       if w > 0}
         net.history.record("trace", {
             "epoch": epoch,
             "acc": clustering_accuracy(self.y, labels),
             "nmi": normalized_mutual_info_score(self.y, labels),
             "terms": terms,
+            # The auxiliary loss in the UCO paper's R-OFM units: its terms unweighted.
+            "aux": sum(terms[k] / w for k, w in aux_weights.items()) if aux_weights else None,
         })
 
 
@@ -220,6 +256,7 @@ def run_one(method: Method, data: Dataset, seed: int, device: str,
     restarts = getattr(estimator, "restart_labels_", None)
     if restarts is not None and len(restarts) > 1:
         row["restart_acc"] = [clustering_accuracy(data.y, r) for r in restarts]
+        row["restart_ari"] = [adjusted_rand_score(data.y, r) for r in restarts]
         row["restart_scores"] = [float(v) for v in estimator.restart_scores_]
         if len(restarts) >= 3:
             row["vote3_acc"] = clustering_accuracy(
