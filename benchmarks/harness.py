@@ -221,13 +221,19 @@ def environment() -> dict:
             return ""
 
     device = ("cuda: " + torch.cuda.get_device_name(0)) if torch.cuda.is_available() else "cpu"
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f
+                       if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
         "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
-        "machine": f"{platform.machine()} {platform.processor() or ''}".strip()
-                   + f", {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, "
-                   + device,
+        "machine": f"{cpu}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, "
+                   f"{device}",
         "versions": {"torch": torch.__version__, "sklearn": sklearn.__version__,
                      "skorch": skorch.__version__, "python": platform.python_version()},
     }
@@ -280,7 +286,12 @@ def run_protocol(protocol: Protocol, seeds: list[int], labels: list[str] | None 
     out = out or result_path(protocol)
     out.parent.mkdir(parents=True, exist_ok=True)
     env = environment()
-    command = "python " + " ".join(shlex.quote(a) for a in sys.argv)
+    script = Path(sys.argv[0]).resolve()
+    if script.is_relative_to(ROOT.parent):
+        script = script.relative_to(ROOT.parent)
+    command = " ".join(["python", str(script), *map(shlex.quote, sys.argv[1:])])
+    if os.environ.get("OMP_NUM_THREADS"):
+        command = f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']} {command}"
     rows = []
     for method in methods:
         for seed in seeds:

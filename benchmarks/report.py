@@ -42,7 +42,8 @@ not edit by hand. Protocols are declared in `benchmarks/protocols.py`, run with
   wall-clock seconds of `fit_predict`; the CPU machines have 2 cores and ran two jobs at a
   time (one thread each), so times are comparable within a table, not across machines.
 - **Current only.** A run is shown only if its estimator parameters equal what the protocol
-  builds with the current code; {stale} older rows are kept in the files but not shown.
+  builds with the current code (a re-run replaces an earlier row of the same seed); {stale}
+  other rows are kept in the files but not shown.
 - Investigations behind the defaults are in `docs/notes/`.
 """
 
@@ -66,12 +67,12 @@ def current_rows(protocol: Protocol, data_cache: dict) -> tuple[list[dict], int]
     if not rows:
         return [], 0
     expected = _expected_params(protocol, data_cache)
-    keep = []
+    latest: dict = {}
     for row in rows:
         params = {k: v for k, v in row["params"].items() if k not in RUN_ONLY}
         if expected.get(row["method"]) == params:
-            keep.append(row)
-    return keep, len(rows) - len(keep)
+            latest[row["method"], row["seed"]] = row  # a re-run replaces the earlier row
+    return list(latest.values()), len(rows) - len(latest)
 
 
 def _mean_std(values) -> str:
@@ -111,7 +112,8 @@ def scores_table(protocol: Protocol, rows: list[dict]) -> list[str]:
     for label, mine in _by_method(protocol, rows).items():
         cells = [_mean_std([r[k] for r in mine]) for k in ("acc", "nmi", "ari")]
         fit = np.mean([r["fit_time"] for r in mine])
-        line = f"| {label} | {' | '.join(cells)} | {fit:.0f} | {len(mine)} |"
+        fit_text = f"{fit:.1f}" if fit < 10 else f"{fit:.0f}"
+        line = f"| {label} | {' | '.join(cells)} | {fit_text} | {len(mine)} |"
         if with_reference:
             line += f" {protocol.reference.get(label, '')} |"
         lines.append(line)

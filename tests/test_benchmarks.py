@@ -1,0 +1,81 @@
+"""The benchmark harness: protocol runs write complete rows; the report shows current rows only."""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import harness  # noqa: E402
+import report  # noqa: E402
+from harness import REPORTING_SEEDS, TUNING_SEEDS, Method, Protocol  # noqa: E402
+from protocols import PROTOCOLS  # noqa: E402
+
+TINY = Protocol(
+    name="tiny-iris", title="iris, tiny", dataset="iris",
+    methods=(Method("KMeans", "kmeans"),
+             Method("CM", "cm", {"n_init": 3, "max_epochs": 2})),
+    n_seeds=2, trace_every=1,
+)
+
+
+@pytest.fixture
+def results_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(harness, "RESULTS_DIR", tmp_path)
+    return tmp_path
+
+
+def test_seed_sets_are_disjoint():
+    assert not set(TUNING_SEEDS) & set(REPORTING_SEEDS)
+
+
+def test_every_protocol_builds_its_estimators():
+    data = harness.Dataset("fake", np.zeros((20, 1, 28, 28), np.float32), np.arange(20) % 4)
+    for protocol in PROTOCOLS.values():
+        assert protocol.kind in ("defaults", "paper", "control")
+        for method in protocol.methods:
+            estimator = method.build(data, REPORTING_SEEDS[0], "cpu")
+            assert estimator.get_params()["random_state"] == REPORTING_SEEDS[0]
+
+
+def test_run_writes_one_complete_row_per_method_and_seed(results_dir):
+    rows = harness.run_protocol(TINY, [100, 101], log=lambda _: None)
+    lines = [json.loads(line) for line in (results_dir / "tiny-iris.jsonl").open()]
+    assert lines == rows and len(rows) == 4
+    for row in rows:
+        for key in ("acc", "nmi", "ari", "fit_time", "params", "command", "commit", "machine",
+                    "date", "versions"):
+            assert key in row, key
+        assert 0 <= row["acc"] <= 1
+    cm = [r for r in rows if r["method"] == "CM"]
+    assert len(cm[0]["restart_ari"]) == 3
+    assert [t["epoch"] for t in cm[0]["trace"]] == [1, 2]
+
+
+def test_report_keeps_current_reporting_rows_only(results_dir, monkeypatch):
+    harness.run_protocol(TINY, [100, 1], log=lambda _: None)
+    path = results_dir / "tiny-iris.jsonl"
+    rows = [json.loads(line) for line in path.open()]
+    stale = dict(rows[-1], seed=101, params={**rows[-1]["params"], "max_epochs": "99"})
+    with path.open("a") as f:
+        f.write(json.dumps(stale) + "\n")
+    shown, n_stale = report.current_rows(TINY, {})
+    assert {(r["method"], r["seed"]) for r in shown} == {("KMeans", 100), ("CM", 100)}
+    assert n_stale == 1  # seed 1 is a tuning seed: never shown, not counted as stale
+    text = "\n".join(report.section(TINY, shown))
+    assert "| KMeans |" in text and "Run selection" not in text
+
+
+def test_selection_and_rofm_tables():
+    rows = [{"method": "A", "ari": 0.5, "restart_ari": [0.2, 0.5, 0.6], "trace": [
+        {"epoch": e, "acc": 0.5 + 0.01 * e, "aux": 1.0 - 0.02 * e + 0.001 * e * e}
+        for e in range(1, 21)]}]
+    protocol = Protocol(name="x", title="x", dataset="iris", methods=(Method("A", "cm"),))
+    table = report.selection_table(protocol, rows)
+    assert table[-1].startswith("| A | 1 × 3 | 0.500 | 0.433 | 0.600 | 1 of 1 |")
+    rofm = report.rofm_table(protocol, rows)
+    assert rofm[-1].startswith("| A | 20 |")
