@@ -7,6 +7,11 @@ Examples::
     python benchmarks/run.py run digits-defaults --seeds tuning --methods DDC
     python benchmarks/run.py run aecm-fashion-paper --n-seeds 2 --device cuda
     python benchmarks/run.py report                        # regenerate RESULTS.md
+    python benchmarks/run.py timing epoch_time --dataset mnist5k   # a timing script
+
+Quality protocols live in ``protocols.py``; the timing measurements (per-epoch overhead
+against a bare PyTorch loop, the companion-objective step, ClustPy side by side) are the
+scripts in ``timing/``, run through the same entry point.
 
 Results are appended to ``benchmarks/results/<protocol>.jsonl`` (``--out`` to write
 elsewhere, e.g. for tuning runs that must not be reported). Set ``OMP_NUM_THREADS`` to fix the
@@ -16,10 +21,12 @@ number of CPU threads; it is recorded with each row.
 from __future__ import annotations
 
 import argparse
+import runpy
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+TIMING = Path(__file__).resolve().parent / "timing"
 
 from harness import SEED_SETS, read_results, result_path, run_protocol  # noqa: E402
 from protocols import PROTOCOLS  # noqa: E402
@@ -48,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
                      help="result file (default benchmarks/results/<protocol>.jsonl)")
     report = sub.add_parser("report", help="write RESULTS.md from the result files")
     report.add_argument("--out", type=Path, default=None)
+    timing = sub.add_parser("timing", help="run a timing script of benchmarks/timing/")
+    timing.add_argument("script", choices=sorted(p.stem for p in TIMING.glob("[!_]*.py")))
+    timing.add_argument("args", nargs=argparse.REMAINDER,
+                        help="the script's own arguments (see its --help)")
     args = parser.parse_args(argv)
 
     if args.command == "list":
@@ -62,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("tuning runs are not reported: give --out outside benchmarks/results")
         labels = args.methods.split(",") if args.methods else None
         run_protocol(protocol, seeds, labels, device=args.device, out=args.out)
+        return 0
+    if args.command == "timing":
+        sys.path.insert(0, str(TIMING))
+        sys.argv = [str(TIMING / f"{args.script}.py"), *args.args]
+        runpy.run_path(sys.argv[0], run_name="__main__")
         return 0
     from report import write_report
 

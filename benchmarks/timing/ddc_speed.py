@@ -7,7 +7,7 @@ overhead).
 
 Usage::
 
-    python benchmarks/bench_ddc_speed.py [--dataset digits|mnist5k] [--device cpu|cuda]
+    python benchmarks/run.py timing ddc_speed [--dataset digits|mnist5k] [--device cpu|cuda]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ ClustPy is not a dependency of skdeepclust; install it in a separate environment
 skdeepclust (for the data loading and metrics), e.g.::
 
     python -m venv --system-site-packages /tmp/cpenv && /tmp/cpenv/bin/pip install clustpy
-    OMP_NUM_THREADS=1 /tmp/cpenv/bin/python benchmarks/bench_clustpy.py --dataset mnist5k \
+    OMP_NUM_THREADS=1 /tmp/cpenv/bin/python benchmarks/run.py timing clustpy --dataset mnist5k \
         --methods DEC,IDEC,DCN,ACeDeC --seeds 1 >> benchmarks/logs/clustpy.jsonl
 
 Each method runs with ClustPy's defaults (its own MLP autoencoder, 100 pretraining and 150
@@ -29,7 +29,7 @@ import time
 import clustpy
 import clustpy.deep
 import torch
-from bench_quality import subsample
+from harness import subsample
 from sklearn.metrics import normalized_mutual_info_score
 
 from skdeepclust._compare import DATASETS, load_dataset

@@ -9,7 +9,7 @@ DDC-UCO_T step.
 
 Usage::
 
-    python benchmarks/bench_uco_step.py [--device cpu|cuda] [--batch 120] [--profile]
+    python benchmarks/run.py timing uco_step [--device cpu|cuda] [--batch 120] [--profile]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ of one restart; the figure is the median gap between epoch starts (see ``_clock.
 
 Usage::
 
-    python benchmarks/bench_epoch_time.py [--dataset mnist5k] [--batch-size 256] [--device cpu]
+    python benchmarks/run.py timing epoch_time [--dataset mnist5k] [--batch-size 256] [--device cpu]
 """
 
 from __future__ import annotations
