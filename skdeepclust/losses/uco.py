@@ -68,6 +68,17 @@ def uco_terms(
     return [cs_divergence(assignments, kernel, normalization) for kernel in kernels]
 
 
+def auxiliary_weights(uco_weights: Sequence[float], reconstruction_weight: float = 0.0
+                      ) -> dict[str, float]:
+    """Weight of each auxiliary loss term by name: ``uco_<b>`` for the companion objectives
+    and ``reconstruction`` when its weight is positive (what the mismatch monitors of
+    :mod:`skdeepclust.callbacks` read as ``objective.aux_weights``)."""
+    weights = {f"uco_{b}": float(w) for b, w in enumerate(uco_weights)}
+    if reconstruction_weight > 0:
+        weights["reconstruction"] = float(reconstruction_weight)
+    return weights
+
+
 def companion_terms(
     assignments: torch.Tensor,
     blocks: Sequence[torch.Tensor],

@@ -18,7 +18,7 @@ from torch import nn
 from skdeepclust.kernels import median_gaussian_kernel
 from skdeepclust.losses.ddc import ddc_orthogonality, ddc_separation, ddc_simplex
 from skdeepclust.losses.reconstruction import reconstruction_loss
-from skdeepclust.losses.uco import companion_terms, uco_block_weights
+from skdeepclust.losses.uco import auxiliary_weights, companion_terms, uco_block_weights
 from skdeepclust.nn.decoders import build_decoder
 from skdeepclust.nn.encoders import build_encoder, he_init
 
@@ -201,10 +201,7 @@ class DDCObjective(nn.Module):
     @property
     def aux_weights(self) -> dict[str, float]:
         """Weight of each auxiliary term (companion objectives, reconstruction) by name."""
-        weights = {f"uco_{b}": w for b, w in enumerate(self.uco_weights)}
-        if self.reconstruction_weight > 0:
-            weights["reconstruction"] = float(self.reconstruction_weight)
-        return weights
+        return auxiliary_weights(self.uco_weights, self.reconstruction_weight)
 
     @property
     def term_names(self) -> tuple[str, ...]:

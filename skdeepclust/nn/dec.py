@@ -15,7 +15,7 @@ from torch import nn
 
 from skdeepclust.losses.dec import dec_kl, student_t_assignments, target_distribution
 from skdeepclust.losses.reconstruction import reconstruction_loss
-from skdeepclust.losses.uco import companion_terms, uco_block_weights
+from skdeepclust.losses.uco import auxiliary_weights, companion_terms, uco_block_weights
 from skdeepclust.nn.decoders import CNNDecoder, MLPDecoder
 from skdeepclust.nn.encoders import CNNEncoder, build_encoder, he_init
 from skdeepclust.nn.user import probe
@@ -227,10 +227,7 @@ class DECObjective(nn.Module):
     @property
     def aux_weights(self) -> dict[str, float]:
         """Weight of each auxiliary term (companion objectives, reconstruction) by name."""
-        weights = {f"uco_{b}": w for b, w in enumerate(self.uco_weights)}
-        if self.reconstruction_weight > 0:
-            weights["reconstruction"] = float(self.reconstruction_weight)
-        return weights
+        return auxiliary_weights(self.uco_weights, self.reconstruction_weight)
 
     @property
     def term_names(self) -> tuple[str, ...]:
