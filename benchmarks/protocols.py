@@ -20,6 +20,8 @@ PROTOCOLS: dict[str, Protocol] = {}
 def add(protocol: Protocol) -> Protocol:
     if protocol.name in PROTOCOLS:
         raise ValueError(f"duplicate protocol {protocol.name!r}")
+    if any("," in m.label for m in protocol.methods):
+        raise ValueError("method labels must not contain commas (--methods splits on them)")
     PROTOCOLS[protocol.name] = protocol
     return protocol
 
@@ -60,12 +62,12 @@ add(Protocol(
     methods=(
         Method("KMeans (raw data)", "kmeans"),
         Method("DCN", "dcn"),
-        Method("DCN, balanced autoencoder", "dcn", {"balance": True}),
-        Method("ACeDeC (balanced, its default)", "acedec"),
-        Method("ACeDeC, unbalanced", "acedec", {"balance": False}),
+        Method("DCN + balanced autoencoder", "dcn", {"balance": True}),
+        Method("ACeDeC (balanced: its default)", "acedec"),
+        Method("ACeDeC without balancing", "acedec", {"balance": False}),
     ),
     n_seeds=5,
-    reference={"ACeDeC (balanced, its default)": "ACe/DeC paper Table 1: NMI 1.00",
+    reference={"ACeDeC (balanced: its default)": "ACe/DeC paper Table 1: NMI 1.00",
                "DCN": "ACe/DeC paper Table 1: NMI 0.17-0.29 (lambda 0.1-10)",
                "KMeans (raw data)": "ACe/DeC paper Table 1: NMI 0.90"},
     notes="The package defaults for a 27-feature table: a single-layer linear autoencoder "
