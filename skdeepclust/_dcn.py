@@ -92,18 +92,15 @@ class DCN(BaseDCN):
     n_embed : int, default=10
         Embedding dimension.
     activation : {"relu", "leaky_relu"}, default="relu"
-        Activation after each hidden layer (leaky slope 0.01). DCN keeps the k-means start on
-        the pretrained embedding almost unchanged, so the pretraining decides the result.
-        Without ``pretrain_warmup`` many ReLU units die during pretraining (on Fashion-MNIST
-        almost half of the first layer), and ReLU then clustered MNIST-5k better and
-        Fashion-MNIST worse than LeakyReLU (``benchmarks/RESULTS.md``, issue 5).
+        Activation after each hidden layer (leaky slope 0.01). On the tuning seeds neither
+        was better on both MNIST-5k and Fashion-MNIST, and with ``pretrain_warmup`` LeakyReLU
+        gained on neither, so ReLU, the activation of the DEC/IDEC network, is the default
+        (``docs/notes/dcn-acedec.md``).
     cluster_weight : float, default=0.1
         :math:`\lambda \ge 0`, the weight of the k-means term (paper form, with the factor 1/2).
         With 0.1, DCN scores at least as high as with 1 on every image set of the ACe/DeC
-        paper's Table 1 (Fashion-MNIST NMI 0.62 vs 0.55); it is also ClustPy's default.
-        Against 1, measured here over 5 seeds: ACC +0.017 on Fashion-MNIST and +0.010 on
-        MNIST-5k with the NMI level; on the small ``digits`` set 1 was better (ACC +0.008,
-        NMI +0.022 over 3 seeds; ``benchmarks/RESULTS.md``, issue 5, session 10).
+        paper's Table 1, and it is ClustPy's default; on the tuning seeds it also kept more of
+        the k-means start on MNIST-5k and Fashion-MNIST (``docs/notes/dcn-acedec.md``).
     balance : bool or "auto", default=False
         Balance the code layer of the pretrained autoencoder before the k-means start, as
         :class:`ACeDeC` does (see its ``balance``). Off by default: DCN's defaults were set
@@ -117,24 +114,20 @@ class DCN(BaseDCN):
         Batch size of the pretraining; None uses ``batch_size``.
     pretrain_warmup : int, default=10
         Epochs over which the pretraining learning rate rises linearly to ``pretrain_lr``
-        (per mini-batch; 0: constant rate). At the full rate from the first step, almost half
-        of the first layer's ReLU units die on Fashion-MNIST; with the warm-up the pretraining
-        ends at a lower reconstruction error with far fewer dead units, and k-means on the
-        embedding gains on MNIST-5k and Fashion-MNIST (``benchmarks/RESULTS.md``, issue 5).
+        (per mini-batch; 0: constant rate). At the full rate from the first step many ReLU
+        units die; the warm-up keeps them alive and gave k-means on the pretrained embedding a
+        better start on both MNIST-5k and Fashion-MNIST (``docs/notes/dcn-acedec.md``).
     pretrain_noise : float, default=0.2
         Standard deviation of Gaussian noise added to the input during pretraining (a
         denoising autoencoder; 0: plain reconstruction), in the units of ``X``: 0.2 suits
-        images scaled to [0, 1] and standardised features. Measured at the embedding level
-        (k-means on the pretrained embedding, which DCN keeps; 2 seeds): Fashion-MNIST ACC
-        +0.035 and NMI +0.023, MNIST-5k NMI +0.010 and ACC -0.016; end to end see
-        ``benchmarks/RESULTS.md``, issue 5, session 11.
+        images scaled to [0, 1] and standardised features. On the tuning seeds it raised both
+        methods on Fashion-MNIST and left MNIST-5k level or better
+        (``docs/notes/dcn-acedec.md``).
     pretrain_decay : {"cosine", "none"}, default="cosine"
         After the warm-up, ``"cosine"`` lowers the pretraining learning rate to 0 along half a
-        cosine over the remaining mini-batches; ``"none"`` keeps ``pretrain_lr``. Measured at
-        the embedding level with the default noise (k-means on the pretrained embedding;
-        Fashion-MNIST seeds 0-2, MNIST-5k seeds 0-1): Fashion-MNIST ACC +0.04 and NMI +0.03,
-        MNIST-5k ACC +0.02 and NMI level; end to end see ``benchmarks/RESULTS.md``, issue 5,
-        session 12.
+        cosine over the remaining mini-batches; ``"none"`` keeps ``pretrain_lr``. On the
+        tuning seeds it raised DCN's ACC and NMI on both MNIST-5k and Fashion-MNIST
+        (``docs/notes/dcn-acedec.md``).
     pretrain_optimizer : torch.optim.Optimizer class or None, default=None
         Optimizer of the pretraining; None uses ``optimizer``.
     initial_count : float, default=100

@@ -121,9 +121,9 @@ class DEC(BaseAutoencoderClusterer):
         block per hidden layer, the CNN two.
     uco_weight : float, default=0.01
         Weight :math:`\lambda` of the companion objectives. The default is the UCO paper's
-        value for its 400-epoch runs. In short runs (tens of epochs) a term this small barely
-        changes training. On the CPU protocol of ``benchmarks/RESULTS.md`` (20 epochs),
-        ``uco_weight=1.0`` gave the measured gain over DEC-Conv; see ``docs/methods/dec.md``.
+        value for its 400-epoch runs; in short runs a term this small barely changes training,
+        and a 20-epoch CPU protocol needed ``uco_weight=1.0`` for a gain over DEC-Conv
+        (``docs/notes/dec.md``).
     uco_weighting : {"constant", "linear", "exponential"}, default="constant"
         Relative block weights :math:`\omega(b)`.
     rel_sigma : float, default=0.15
