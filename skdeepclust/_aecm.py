@@ -266,9 +266,9 @@ class ClusteringModule(_ClusteringModuleMixin, DecoderMixin, BaseDeepClusterer):
     :math:`\gamma \mapsto \gamma U` (the reconstruction :math:`\bar x`). ``decode_centers``
     returns ``cluster_centers_`` and ``interpolate_centers`` the segment between two of them.
 
-    Paper protocol (§5.2, Table 12): ``reduction="sum"``, ``max_epochs=150``, ``n_init=20``,
-    Adam with ``lr=1e-3`` (the authors' Adam has :math:`\epsilon = 10^{-3}`) and the tuned
-    ``alpha`` / ``batch_size`` pair of the dataset.
+    Paper protocol (§5.2, Table 12): :func:`skdeepclust.presets.cm` (``reduction="sum"``, 150
+    epochs, Adam with ``lr=1e-3`` and :math:`\epsilon = 10^{-3}`, the dataset's tuned
+    ``alpha`` / ``batch_size`` pair).
 
     References
     ----------
@@ -507,10 +507,10 @@ n_features_in_, feature_names_in_
     ``decode_centers`` returns :math:`g(u_j)` and ``interpolate_centers`` decodes the segment
     between two centroids (paper Figs. 6-7).
 
-    Paper protocol (§5.3, Table 13): ``hidden_dims=(500, 500, 2000)``, ``n_embed=10``,
-    ``reduction="sum"``, ``max_epochs=150``, ``n_init=20``, Adam ``lr=1e-3`` (authors:
-    :math:`\epsilon = 10^{-3}`) with the dataset's :math:`\alpha, \beta, \lambda, B`;
-    AE-CM^p: ``pretrain_epochs=100, init="k-means"``.
+    Paper protocol (§5.3, Table 13): :func:`skdeepclust.presets.aecm` (``hidden_dims=(500,
+    500, 2000)``, ``reduction="sum"``, 150 epochs, Adam ``lr=1e-3`` with
+    :math:`\epsilon = 10^{-3}`, the dataset's :math:`\alpha, \beta, \lambda, B, p`;
+    AE-CM^p with SGD pretraining and a k-means++ start).
 
     References
     ----------

@@ -144,19 +144,18 @@ class DDC(BaseDeepClusterer):
     -----
     Loss terms, logged per epoch in ``net_.history`` as ``train_separation`` (:math:`L_1`),
     ``train_orthogonality`` (:math:`L_2`) and ``train_simplex`` (:math:`L_3`). Normalisations
-    follow the authors' code behind the UCO paper: :math:`1/\binom{k}{2}` in the
-    Cauchy-Schwarz terms, the mean over sample pairs in :math:`L_2`. With companion
+    follow the authors' code behind the UCO paper by default: :math:`1/\binom{k}{2}` in the
+    Cauchy-Schwarz terms, the mean over sample pairs in :math:`L_2` (``cs_normalization`` and
+    ``orthogonality`` give the DDC paper's). With companion
     objectives the history also has ``train_uco_0``, ``train_uco_1``, ... (weighted terms, block
     0 nearest the input), with a decoder ``train_reconstruction``. Restart selection uses the
     total of all weighted terms, as the authors do.
 
-    Variants of the UCO paper: DDC-UCO_T = ``DDC(uco_kernel="tensor", lr=1e-4)``, DDC-UCO_N =
-    ``DDC(uco_kernel="naive", lr=1e-4)``, DDC-AE = ``DDC(reconstruction_weight=0.1)``; all with
-    ``encoder="cnn"`` on images, ``max_epochs=200``, ``n_init=20`` in the paper's protocol.
-
-    Paper protocol (DDC / UCO papers): ``n_init=20``, ``batch_size=120`` (100 in the DDC paper),
-    ``max_epochs=200`` (UCO) or 70 000 iterations (DDC), ``lr=1e-3``. The defaults here use
-    10 restarts and 100 epochs so that a fit on a laptop CPU takes minutes.
+    The papers' configurations are presets: :func:`skdeepclust.presets.ddc` (DDC paper),
+    :func:`~skdeepclust.presets.dtkc`, :func:`~skdeepclust.presets.ddc_uco` (DDC-UCO_T,
+    DDC-UCO_N and the UCO paper's DDC) and :func:`~skdeepclust.presets.ddc_ae`. They use 20
+    restarts and 100-200 epochs; the defaults here use 10 restarts and 100 epochs so that a fit
+    on a laptop CPU takes minutes.
 
     ``predict_proba`` returns the softmax assignments, ``transform`` the head's hidden
     representation (after BatchNorm), of width ``n_hidden``.
