@@ -46,6 +46,11 @@ PAPER_VALUES = {
     }),
     ("aecm", ("mnist",)): (AECM, {"alpha": 230.0, "beta": 5.0, "lam": 1.0,
                                   "batch_size": 500}),
+    ("aecm", ("fashion_mnist", ("init", "k-means"))): (AECM, {
+        "init": "k-means", "pretrain_epochs": 100, "pretrain_lr": 0.01,
+        "pretrain_batch_size": 256, "pretrain_optimizer": torch.optim.SGD,
+        "pretrain_optimizer__momentum": 0.0,
+    }),
     ("dcn", ()): (DCN, {
         "hidden_dims": (500, 500, 2000), "n_embed": 10, "cluster_weight": 2.0,
         "pretrain_epochs": 250, "max_epochs": 50, "lr": 1e-4, "optimizer": torch.optim.SGD,
@@ -79,7 +84,9 @@ PAPER_VALUES = {
 def test_preset_has_paper_values(key):
     name, args = key
     cls, expected = PAPER_VALUES[key]
-    model = presets.PRESETS[name](*args)
+    # Arguments that are (name, value) pairs are keywords.
+    keywords = dict(a for a in args if isinstance(a, tuple))
+    model = presets.PRESETS[name](*(a for a in args if not isinstance(a, tuple)), **keywords)
     assert type(model) is cls
     params = model.get_params()
     for param, value in expected.items():
