@@ -88,11 +88,8 @@ for _dataset in ("iris", "wine", "breast_cancer"):
         # Counted from the paper's Tables 4 and 7 (its eight image and text sets).
         reference={"CM^r": "Table 4: above the mean on 6 of 8 sets (CM^p: 4 of 8)",
                    "AE-CM^r": "Table 7: above the mean on 6 of 8 sets (AE-CM^p: 3 of 8)"},
-        notes="Each fit makes 10 restarts and keeps the one with the lowest L_sp = E2 + E3; "
-              "the table compares the ARI of that run with the mean and the best ARI of the "
-              "10 (the paper's Tables 4 and 7 on its image and text sets; its UCI table 9 "
-              "reports only means). Package defaults for small tables (AE-CM: the paper's "
-              "UCI architecture d-2k-d).",
+        notes="10 restarts per fit, the lowest L_sp = E2 + E3 kept; package defaults for "
+              "small tables (AE-CM: the paper's UCI architecture d-2k-d).",
     ))
 
 add(Protocol(

@@ -206,8 +206,7 @@ def build_report() -> str:
         if rows:
             sections[protocol.kind] += section(protocol, rows)
         else:
-            not_run.append(f"| `{protocol.name}` | {protocol.title} | "
-                           f"`python benchmarks/run.py run {protocol.name}` |")
+            not_run.append(f"`{protocol.name}`")
     reporting = f"{REPORTING_SEEDS[0]}-{REPORTING_SEEDS[-1]}"
     out = [HEADER.format(reporting=reporting, stale=stale)]
     titles = {"defaults": "## Package defaults", "paper": "## Paper protocols",
@@ -217,9 +216,10 @@ def build_report() -> str:
             out += [titles[kind], ""] + lines
     if not_run:
         out += ["## Protocols without current results", "",
-                "Declared, not yet run with the current code (the paper protocols are sized "
-                "for a GPU: add `--device cuda`).", "",
-                "| protocol | what | command |", "| --- | --- | --- |", *not_run, ""]
+                "Declared in `benchmarks/protocols.py` (`python benchmarks/run.py list` describes "
+                "them), not yet run with the current code; run one with `python "
+                "benchmarks/run.py run NAME` (the paper protocols are sized for a GPU: add "
+                "`--device cuda`): " + ", ".join(not_run) + ".", ""]
     text = "\n".join(out).rstrip() + "\n"
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
     return text + f"\n_Generated {stamp}._\n"
