@@ -39,6 +39,7 @@ from skorch.callbacks import Callback
 
 from skdeepclust import presets
 from skdeepclust._compare import FLAT_INPUT, METHODS, Dataset, load_dataset
+from skdeepclust.callbacks import auxiliary_loss, auxiliary_weights
 from skdeepclust.ensemble import consensus_vote
 from skdeepclust.metrics import clustering_accuracy
 
@@ -193,15 +194,14 @@ class Trace(Callback):
             return
         labels = net.predict_labels(self.X)
         terms = net.evaluate_terms(self.X, order=np.random.RandomState(0).permutation(len(self.X)))
-        aux_weights = {k: w for k, w in getattr(net.criterion_, "aux_weights", {}).items()
-                       if w > 0}
+        weights = auxiliary_weights(net)
         net.history.record("trace", {
             "epoch": epoch,
             "acc": clustering_accuracy(self.y, labels),
             "nmi": normalized_mutual_info_score(self.y, labels),
             "terms": terms,
             # The auxiliary loss in the UCO paper's R-OFM units: its terms unweighted.
-            "aux": sum(terms[k] / w for k, w in aux_weights.items()) if aux_weights else None,
+            "aux": auxiliary_loss(terms, weights) if weights else None,
         })
 
 

@@ -510,7 +510,7 @@ n_features_in_, feature_names_in_
     Paper protocol (§5.3, Table 13): :func:`skdeepclust.presets.aecm` (``hidden_dims=(500,
     500, 2000)``, ``reduction="sum"``, 150 epochs, Adam ``lr=1e-3`` with
     :math:`\epsilon = 10^{-3}`, the dataset's :math:`\alpha, \beta, \lambda, B, p`;
-    AE-CM^p with SGD pretraining and a k-means++ start).
+    AE-CM^p with SGD pretraining and a k-means start).
 
     References
     ----------

@@ -19,6 +19,8 @@ __all__ = [
     "ObjectiveMismatchMonitor",
     "TargetDistributionUpdate",
     "WeightAveragingEpoch",
+    "auxiliary_loss",
+    "auxiliary_weights",
 ]
 
 
@@ -85,9 +87,22 @@ class TargetDistributionUpdate(Callback):
 
 
 
+def auxiliary_weights(net: ClusteringNet) -> dict[str, float]:
+    """The objective's auxiliary terms (companion objectives, reconstruction) with a positive
+    weight, by name; empty for an objective without them."""
+    return {k: w for k, w in getattr(net.criterion_, "aux_weights", {}).items() if w > 0}
+
+
+def auxiliary_loss(terms: dict[str, float], weights: dict[str, float],
+                   weighted: bool = False) -> float:
+    """Sum of the auxiliary ``terms`` (as logged, i.e. weighted), divided by their ``weights``
+    unless ``weighted``: the UCO paper's R-OFM units."""
+    return float(sum(terms[name] / (1.0 if weighted else w) for name, w in weights.items()))
+
+
 def _aux_weights(net: ClusteringNet, caller: str) -> dict[str, float]:
-    """The criterion's auxiliary terms and their weights; a clear error if it has none."""
-    weights = {k: w for k, w in getattr(net.criterion_, "aux_weights", {}).items() if w > 0}
+    """:func:`auxiliary_weights`, with a clear error if there are none."""
+    weights = auxiliary_weights(net)
     if not weights:
         raise ValueError(
             f"{caller} needs an objective with auxiliary terms (companion objectives or a "
@@ -146,9 +161,7 @@ class ObjectiveMismatchMonitor(Callback):
             )
         weights = _aux_weights(net, "ObjectiveMismatchMonitor")
         terms = net.evaluate_terms(X, order=np.random.RandomState(0).permutation(len(X)))
-        aux = sum(terms[name] / (1.0 if self.weighted else weight)
-                  for name, weight in weights.items())
-        net.history.record("monitor_aux", float(aux))
+        net.history.record("monitor_aux", auxiliary_loss(terms, weights, self.weighted))
         net.history.record("monitor_score", float(self.score(y, net.predict_labels(X))))
 
 
@@ -195,14 +208,14 @@ class FeatureDrift(Callback):
         params = [p for p in self._encoder(net.module_).parameters() if p.requires_grad]
         X, y = dataset_train.X, dataset_train.y
         size = min(net.batch_size, len(X))
-        order = torch.as_tensor(np.random.RandomState(0).permutation(len(X)))
+        order = torch.as_tensor(np.random.RandomState(0).permutation(len(X)), device=X.device)
         starts = range(0, len(X) - len(X) % size, size)
         if self.max_batches is not None:
             starts = starts[: self.max_batches]
         net.module_.eval()
         drifts = []
         for start in starts:
-            index = order[start : start + size].to(X.device)
+            index = order[start : start + size]
             batch = X[index]
             target = None if y is None else y[index]
             terms = net.criterion_(net.module_(batch), batch, target, **net._objective_inputs())

@@ -272,7 +272,7 @@ def aecm(dataset: str = "mnist", *, init: str = "random", n_clusters: int = 10,
         "reduction": "sum", "init": init, "averaging_epoch": True, "n_init": 1,
         "max_epochs": 150, "lr": 1e-3, "optimizer__eps": 1e-3, **setting, **pretrain,
     }
-    return AECM(**{**config, **params})
+    return _build(AECM, config, params)
 
 
 def cm(dataset: str = "mnist", *, init: str = "random", n_clusters: int = 10,
@@ -297,7 +297,7 @@ def cm(dataset: str = "mnist", *, init: str = "random", n_clusters: int = 10,
     config = {"n_clusters": n_clusters, "reduction": "sum", "init": init,
               "averaging_epoch": True, "n_init": 1, "max_epochs": 150, "lr": 1e-3,
               "optimizer__eps": 1e-3, **setting}
-    return ClusteringModule(**{**config, **params})
+    return _build(ClusteringModule, config, params)
 
 
 
