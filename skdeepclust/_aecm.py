@@ -37,7 +37,7 @@ from skdeepclust.utils._sklearn_compat import (
 )
 from skdeepclust.utils._validation import check_int
 
-INITS = ("random", "k-means++", "k-means")
+INITS = ("random", "k-means++", "k-means", "k-means-posterior")
 REDUCTIONS = ("mean", "sum")
 
 #: The parameters of the clustering module, shared by CM and AE-CM.
@@ -56,12 +56,22 @@ def _alpha_value(alpha) -> float | tuple[float, ...]:
     return tuple(float(a) for a in np.asarray(alpha, dtype=np.float64))
 
 
-def _cm_start(Z: np.ndarray, n_clusters: int, init: str, seed: int) -> np.ndarray:
-    """Centres for the CM initialisation: one k-means++ seeding + one Lloyd step, or k-means."""
+def _cm_start(Z: np.ndarray, n_clusters: int, init: str,
+              seed: int) -> tuple[np.ndarray, float | None]:
+    """Centres for the CM initialisation, and the variance of the posterior encoder.
+
+    ``"k-means++"``: one k-means++ seeding + one Lloyd step (the authors' ``pre_fit``);
+    ``"k-means"``: a converged ``KMeans(n_init=10)``; both with the pseudo-inverse encoder
+    (variance None). ``"k-means-posterior"``: the converged k-means and its pooled
+    within-cluster variance per dimension, ``inertia / (n * d)``.
+    """
     if init == "k-means++":
-        # The authors' pre_fit: KMeans(init="k-means++", n_init=1, max_iter=1).
-        return kmeans(Z, n_clusters, seed, n_init=1, max_iter=1).cluster_centers_
-    return kmeans(Z, n_clusters, seed).cluster_centers_
+        return kmeans(Z, n_clusters, seed, n_init=1, max_iter=1).cluster_centers_, None
+    model = kmeans(Z, n_clusters, seed)
+    if init == "k-means":
+        return model.cluster_centers_, None
+    variance = float(model.inertia_) / Z.size
+    return model.cluster_centers_, max(variance, float(np.finfo(np.float32).tiny))
 
 
 class _ClusteringModuleMixin:
@@ -87,8 +97,9 @@ class _ClusteringModuleMixin:
 
     def _init_cm(self, net: ClusteringNet, X: np.ndarray, seed: int) -> None:
         if self.init != "random":
-            centers = _cm_start(self._cm_input(net, X), self.n_clusters, self.init, seed)
-            net.module_.head.set_centroids(centers)
+            centers, variance = _cm_start(self._cm_input(net, X), self.n_clusters, self.init,
+                                          seed)
+            net.module_.head.set_centroids(centers, variance)
 
     def _selection_score(self, net: ClusteringNet, X: np.ndarray) -> float:
         r""":math:`L_{sp} = E_2 + E_3` per sample over all of ``X`` (lower is better).
@@ -174,11 +185,15 @@ class ClusteringModule(_ClusteringModuleMixin, DecoderMixin, BaseDeepClusterer):
         How :math:`E_1, E_2, E_3` are reduced over a mini-batch. ``"sum"`` is the authors'
         code (use it with the paper's :math:`(\alpha, B)` pairs); ``"mean"`` makes ``alpha``
         independent of ``batch_size``.
-    init : {"random", "k-means++", "k-means"}, default="random"
+    init : {"random", "k-means++", "k-means", "k-means-posterior"}, default="random"
         ``"random"``: Glorot-uniform weights, Glorot-normal biases ("CM^r"). ``"k-means++"``:
         centres ``C`` from ``KMeans(init="k-means++", n_init=1, max_iter=1)``, then
         :math:`W_{dec} = C`, :math:`W_{enc} = C^+` (pseudo-inverse), zero biases ("CM^p").
         ``"k-means"``: the same from a converged ``KMeans(n_init=10)``.
+        ``"k-means-posterior"``: the converged k-means centres with an encoder that gives
+        their isotropic Gaussian posterior (the pooled within-cluster variance), so the CM
+        starts from the k-means partition, which the pseudo-inverse does not reproduce (see
+        :meth:`~skdeepclust.nn.cm.CMHead.set_centroids`); not in the paper.
     averaging_epoch : bool, default=True
         After training, run one more epoch and load the mean of the weights over its steps
         (paper §4.1); see :class:`WeightAveragingEpoch`.
@@ -414,9 +429,10 @@ class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
         :math:`\lambda = 1` with batch sums of 500 samples).
     reduction : {"mean", "sum"}, default="mean"
         How :math:`L_1, L_2, L_5` are reduced over a mini-batch (see Notes).
-    init : {"random", "k-means++", "k-means"}, default="random"
-        Initialisation of the CM. ``"random"``: Glorot ("AE-CM^r"). ``"k-means++"`` /
-        ``"k-means"``: as in :class:`ClusteringModule`, computed on the codes of the training
+    init : {"random", "k-means++", "k-means", "k-means-posterior"}, default="random"
+        Initialisation of the CM. ``"random"``: Glorot ("AE-CM^r"). ``"k-means++"``,
+        ``"k-means"``, ``"k-means-posterior"``: as in :class:`ClusteringModule`, computed on
+        the codes of the training
         data *after* the optional pretraining (with ``pretrain_epochs > 0`` this is "AE-CM^p";
         without pretraining it seeds the CM on the codes of the random encoder).
     pretrain_epochs : int, default=0

@@ -24,6 +24,7 @@ from skdeepclust._net import (
     EMBEDDING,
     INFERENCE_BATCH_SIZE,
     ClusteringNet,
+    evaluation_order,
     make_net,
 )
 from skdeepclust.nn.user import probe
@@ -285,7 +286,7 @@ class BaseDeepClusterer(
 
         Default: the total loss in eval mode over full batches of ``X`` in a fixed order.
         """
-        return net.evaluate_terms(X, order=_evaluation_order(len(X)))["total"]
+        return net.evaluate_terms(X, order=evaluation_order(len(X)))["total"]
 
     def _set_fitted_attributes(self, X: np.ndarray) -> None:
         """Set the method's fitted attributes from ``net_`` (``labels_`` is set already)."""
@@ -522,15 +523,6 @@ def collect_outputs(net: ClusteringNet, X: np.ndarray, index: int) -> np.ndarray
         for out in net.iter_outputs(X, (index,), INFERENCE_BATCH_SIZE)
     ]
     return torch.cat(chunks).numpy()
-
-
-def _evaluation_order(n_samples: int) -> np.ndarray:
-    """Fixed permutation used to batch data for selection and ``score``.
-
-    Fixed (not derived from ``random_state``) so that every restart and every later ``score``
-    call sees the same batches; shuffled so that data sorted by class still gives mixed batches.
-    """
-    return np.random.RandomState(0).permutation(n_samples)
 
 
 class InverseTransformMixin:

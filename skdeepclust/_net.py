@@ -289,5 +289,15 @@ __all__ = [
     "ClusteringNet",
     "NonFiniteLossError",
     "TensorDataset",
+    "evaluation_order",
     "make_net",
 ]
+
+
+def evaluation_order(n_samples: int) -> np.ndarray:
+    """Fixed permutation used to batch data for selection and ``score``.
+
+    Fixed (not derived from ``random_state``) so that every restart and every later ``score``
+    call sees the same batches; shuffled so that data sorted by class still gives mixed batches.
+    """
+    return np.random.RandomState(0).permutation(n_samples)

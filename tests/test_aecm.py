@@ -218,6 +218,16 @@ def test_aecm_pretraining_then_kmeans_on_codes(blobs):
     assert adjusted_rand_score(y, gamma.argmax(1)) > 0.9
 
 
+def test_aecm_posterior_start_reproduces_the_kmeans_partition_of_the_codes(blobs):
+    X, _ = blobs
+    AECM(n_clusters=3, init="k-means-posterior", random_state=0, callbacks=[_RecordStart()],
+         **{**AECM_FAST, "max_epochs": 1}).fit(X)
+    start = RECORDED["start"][0]
+    codes = start["embedding"]
+    reference = KMeans(3, n_init=10, random_state=0).fit(codes)
+    assert adjusted_rand_score(reference.labels_, start["gamma"].argmax(1)) == 1.0
+
+
 def test_sum_and_mean_reductions_are_equivalent_under_sgd(blobs):
     # L_sum(alpha, lam) = B * L_mean(1 + (alpha - 1) / B, lam / B): with plain SGD and the
     # learning rate divided by B, both give the same trajectory.

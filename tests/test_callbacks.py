@@ -11,7 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
 from skdeepclust import DCN, DDC, DEC, ClusteringModule
-from skdeepclust.callbacks import FeatureDrift, ObjectiveMismatchMonitor
+from skdeepclust.callbacks import EvalLossCheckpoint, FeatureDrift, ObjectiveMismatchMonitor
 from skdeepclust.metrics import clustering_accuracy, feature_drift, r_ofm
 from tests.registry import fast
 
@@ -49,6 +49,27 @@ def test_weight_averaging_epoch_loads_the_mean_of_its_steps(blobs):
         torch.testing.assert_close(value, mean)
         # ... and differs from the weights after the last step.
         assert not torch.equal(value, last_epoch[-1][name])
+
+
+def test_eval_loss_checkpoint_restores_the_best_checked_state(blobs):
+    X, _ = blobs
+    model = fast(DDC, max_epochs=7, callbacks=[EvalLossCheckpoint(every=3),
+                                               _RecordSteps()]).fit(X)
+    history = model.net_.history
+    checked = {h["epoch"]: h["checkpoint_loss"] for h in history if "checkpoint_loss" in h}
+    assert sorted(checked) == [3, 6, 7]  # every 3 epochs and the last one
+    best_epoch = min(checked, key=checked.get)
+    # The restored weights are those at the end of the best checked epoch, and the
+    # restart's selection score is the checkpoint's eval-mode loss.
+    end_of_epoch = [state for epoch, state in STEPS if epoch == best_epoch][-1]
+    for name, value in model.net_.module_.state_dict().items():
+        torch.testing.assert_close(value, end_of_epoch[name])
+    assert model.restart_scores_[0] == pytest.approx(checked[best_epoch], rel=1e-5)
+
+
+def test_eval_loss_checkpoint_names_unknown_terms(blobs):
+    with pytest.raises(ValueError, match="separation"):
+        fast(DDC, max_epochs=2, callbacks=[EvalLossCheckpoint(every=1, term="nope")]).fit(blobs[0])
 
 
 def test_objective_mismatch_monitor_feeds_r_ofm(blobs):

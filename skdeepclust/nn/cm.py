@@ -108,18 +108,34 @@ class CMHead(nn.Module):
         return self.decoder(gamma)
 
     @torch.no_grad()
-    def set_centroids(self, centers: np.ndarray | torch.Tensor) -> None:
-        r"""Initialise the CM from centres: :math:`W_{dec} = C`, :math:`W_{enc} = C^+`, biases 0.
+    def set_centroids(self, centers: np.ndarray | torch.Tensor,
+                      variance: float | None = None) -> None:
+        r"""Initialise the CM from centres: :math:`W_{dec} = C`, decoder bias 0, and an encoder.
 
-        :math:`C^+` is the Moore-Penrose pseudo-inverse (shape (d, k)), so that
-        :math:`c_j W_{enc} = e_j` when the centres are linearly independent (paper §4.1).
-        Singular values of :math:`C` below ``PINV_RTOL`` (1e-4) times the largest are treated
-        as zero: centres of centred data are linearly dependent (their size-weighted sum is the
-        mean, 0), and inverting the rounding error of that dependence would give huge weights.
+        With ``variance=None`` the encoder is the paper's (§4.1): :math:`W_{enc} = C^+`, the
+        Moore-Penrose pseudo-inverse (shape (d, k)), so that :math:`c_j W_{enc} = e_j` when the
+        centres are linearly independent, and bias 0. Singular values of :math:`C` below
+        ``PINV_RTOL`` (1e-4) times the largest are treated as zero: centres of centred data
+        are linearly dependent (their size-weighted sum is the mean, 0), and inverting the
+        rounding error of that dependence would give huge weights.
+
+        With a ``variance`` :math:`\sigma^2` the encoder gives the posterior of an isotropic
+        Gaussian mixture with these centres and equal weights,
+
+        .. math:: \gamma_{ij} = \operatorname{softmax}_j\big(-\|x_i - c_j\|^2 / 2\sigma^2\big)
+                  \;\Rightarrow\; W_{enc} = C^\top / \sigma^2,
+                  \quad b_{enc, j} = -\|c_j\|^2 / 2\sigma^2
+
+        (the :math:`\|x_i\|^2` part is the same for every :math:`j`), so the CM starts from the
+        k-means partition itself (its argmax is the nearest centre), which the pseudo-inverse
+        does not reproduce. The posterior is the E-step of the isotropic GMM the CM is
+        (Eq. 7).
 
         Parameters
         ----------
         centers : array of shape (k, d)
+        variance : float or None, default=None
+            :math:`\sigma^2` of the posterior encoder; None for the pseudo-inverse.
         """
         weight = self.decoder.weight
         C = torch.as_tensor(np.asarray(centers), dtype=torch.float64)
@@ -128,13 +144,15 @@ class CMHead(nn.Module):
                 f"centers must have shape {(weight.shape[1], weight.shape[0])}; "
                 f"got {tuple(C.shape)}."
             )
-        # The size-weighted mean of k-means centres is the data mean, so on centred data the
-        # centres are linearly dependent up to rounding; an exact pseudo-inverse would invert
-        # that rounding noise into weights of order 1e6 (one-hot responsibilities from the
-        # start). Singular values below PINV_RTOL times the largest count as zero.
-        W_enc = torch.linalg.pinv(C, rtol=PINV_RTOL)
         self.decoder.weight.copy_(C.T.to(weight))
         self.decoder.bias.zero_()
+        if variance is not None:
+            if not variance > 0:
+                raise ValueError(f"variance must be > 0; got {variance}.")
+            self.encoder.weight.copy_((C / variance).to(self.encoder.weight))
+            self.encoder.bias.copy_((-(C**2).sum(1) / (2 * variance)).to(self.encoder.bias))
+            return
+        W_enc = torch.linalg.pinv(C, rtol=PINV_RTOL)
         self.encoder.weight.copy_(W_enc.T.to(self.encoder.weight))
         self.encoder.bias.zero_()
 

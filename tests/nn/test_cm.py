@@ -62,6 +62,21 @@ def test_set_centroids_dependent_centres_stay_bounded():
     assert head.encoder.weight.abs().max() < 10
 
 
+def test_set_centroids_with_a_variance_gives_the_gaussian_posterior():
+    rng = np.random.RandomState(0)
+    centers, X = rng.randn(3, 5), rng.randn(50, 5)
+    head = CMHead(5, 3)
+    head.set_centroids(centers, variance=0.7)
+    gamma = head(torch.as_tensor(X, dtype=torch.float32)).detach().double().numpy()
+    distances = ((X[:, None] - centers[None]) ** 2).sum(-1)
+    posterior = np.exp(-distances / 1.4)
+    posterior /= posterior.sum(1, keepdims=True)
+    np.testing.assert_allclose(gamma, posterior, atol=1e-5)
+    torch.testing.assert_close(head.centroids.double(), torch.as_tensor(centers))
+    with pytest.raises(ValueError, match="variance"):
+        head.set_centroids(centers, variance=0.0)
+
+
 def test_set_centroids_rejects_wrong_shape():
     with pytest.raises(ValueError, match="shape"):
         CMHead(4, 3).set_centroids(np.zeros((4, 3)))
