@@ -188,21 +188,32 @@ class Trace(Callback):
         self.y = y
         self.every = every
 
+    def on_train_begin(self, net, **kwargs):
+        # The partition training starts from (after the method's initialisation), recorded
+        # with the first epoch as ``trace_start``.
+        self.start_ = self._measure(net, 0)
+
     def on_epoch_end(self, net, **kwargs):
         epoch = len(net.history)
+        if getattr(self, "start_", None) is not None:
+            net.history.record("trace_start", self.start_)
+            self.start_ = None
         if epoch % self.every:
             return
+        net.history.record("trace", self._measure(net, epoch))
+
+    def _measure(self, net, epoch: int) -> dict:
         labels = net.predict_labels(self.X)
         terms = net.evaluate_terms(self.X, order=np.random.RandomState(0).permutation(len(self.X)))
         weights = auxiliary_weights(net)
-        net.history.record("trace", {
+        return {
             "epoch": epoch,
             "acc": clustering_accuracy(self.y, labels),
             "nmi": normalized_mutual_info_score(self.y, labels),
             "terms": terms,
             # The auxiliary loss in the UCO paper's R-OFM units: its terms unweighted.
             "aux": auxiliary_loss(terms, weights) if weights else None,
-        })
+        }
 
 
 def scores(y: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -271,6 +282,8 @@ def run_one(method: Method, data: Dataset, seed: int, device: str,
     net = getattr(estimator, "net_", None)
     if trace_every and net is not None:
         row["trace"] = [h["trace"] for h in net.history if "trace" in h]
+        row["trace_start"] = next((h["trace_start"] for h in net.history if "trace_start" in h),
+                                  None)
     return row
 
 

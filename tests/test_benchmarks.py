@@ -54,6 +54,7 @@ def test_run_writes_one_complete_row_per_method_and_seed(results_dir):
     cm = [r for r in rows if r["method"] == "CM"]
     assert len(cm[0]["restart_ari"]) == 3
     assert [t["epoch"] for t in cm[0]["trace"]] == [1, 2]
+    assert cm[0]["trace_start"]["epoch"] == 0 and 0 <= cm[0]["trace_start"]["acc"] <= 1
 
 
 def test_report_keeps_current_reporting_rows_only(results_dir, monkeypatch):

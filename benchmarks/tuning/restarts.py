@@ -118,6 +118,8 @@ def record(args) -> None:
                 "nmi": normalized_mutual_info_score(data.y, labels),
                 "terms": terms, "epochs": len(net.history), "time": seconds,
                 "trace": [h["trace"] for h in net.history if "trace" in h],
+                "trace_start": next((h["trace_start"] for h in net.history
+                                     if "trace_start" in h), None),
                 "labels": labels.tolist(), "y": None if i else data.y.tolist(),
                 "params": {k: repr(v) for k, v in params.items()}, "probes": args.probe,
                 "checkpoint": args.checkpoint,
