@@ -74,8 +74,36 @@ def _no_cm_pretraining() -> None:
     AECM._pretrain_cm = lambda self, net, X, seed: None
 
 
+def _acedec_frozen(*names: str):
+    # ACeDeC's clustering phase with some parameters at learning rate 0 (kept at their
+    # initial values), to see which moves the partition away from its start.
+    def probe() -> None:
+        from skdeepclust import ACeDeC
+
+        original, train_rotation = ACeDeC._net_params, ACeDeC._train_rotation
+
+        def frozen(self):
+            return {"optimizer__param_groups": [
+                ("beta_logits", {"lr": 0.0 if "beta" in names else self.lr * 10}),
+                *[(name, {"lr": 0.0}) for name in names if name != "beta"],
+            ]}
+
+        def initial_phase(self, net, X, seed):  # the init phase keeps its own settings
+            ACeDeC._net_params = original
+            try:
+                train_rotation(self, net, X, seed)
+            finally:
+                ACeDeC._net_params = frozen
+
+        ACeDeC._net_params, ACeDeC._train_rotation = frozen, initial_phase
+    return probe
+
+
 #: Changes that no parameter reaches, applied to this process by ``--probe``.
-PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining}
+PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining,
+          "acedec-fixed-beta": _acedec_frozen("beta"),
+          "acedec-fixed-rotation": _acedec_frozen("V"),
+          "acedec-fixed-encoder": _acedec_frozen("autoencoder.encoder*")}
 
 
 def record(args) -> None:
