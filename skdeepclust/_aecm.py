@@ -441,11 +441,12 @@ class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
         pretraining (mean squared error); (2) the CM initialised by ``init`` on the codes;
         (3) the CM alone on the frozen codes with the full CM loss :math:`E_1..E_4`
         (``alpha``, ``reduction``) for another ``pretrain_epochs`` epochs (authors: 100 + 100
-        epochs). Both stages use the ``pretrain_*`` settings below.
+        epochs). Stage (1) uses the ``pretrain_*`` settings below; stage (3) the optimizer,
+        learning rate and batch size of the joint training, as the authors' code does.
     pretrain_lr : float or None, default=None
-        Learning rate of both pretraining stages; None uses ``lr``.
+        Learning rate of the autoencoder pretraining; None uses ``lr``.
     pretrain_batch_size : int or None, default=None
-        Batch size of both pretraining stages; None uses ``batch_size``.
+        Batch size of the autoencoder pretraining; None uses ``batch_size``.
     pretrain_noise : float, default=0.0
         Gaussian input noise of the autoencoder pretraining (denoising); 0 disables it.
     pretrain_warmup : int, default=0
@@ -453,7 +454,7 @@ class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
     pretrain_decay : {"none", "cosine"}, default="none"
         Cosine decay of the autoencoder pretraining's learning rate after the warm-up.
     pretrain_optimizer : torch.optim.Optimizer class or None, default=None
-        Optimizer of both pretraining stages; None uses ``optimizer``.
+        Optimizer of the autoencoder pretraining; None uses ``optimizer``.
     averaging_epoch : bool, default=True
         After training, run one more epoch and load the mean of the weights over its steps.
     n_init : int, default=10
@@ -683,9 +684,10 @@ n_features_in_, feature_names_in_
         centroid (the centre of the simplex) before the CM sharpens. Training the CM first
         sharpens it on codes that cannot move.
         """
+        # With the joint phase's optimizer, learning rate and batch size, as the authors' code
+        # (Adam, whatever optimizer pretrained the autoencoder).
         self._fit_phase(CMHeadNetwork(net.module_.head), CMObjective, self._cm_input(net, X),
                         seed, net.device, epochs=self.pretrain_epochs,
-                        optimization=self._pretrain_optimization(),
                         criterion__alpha=_alpha_value(self.alpha),
                         criterion__reduction=self.reduction)
 

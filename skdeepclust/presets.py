@@ -247,8 +247,11 @@ def aecm(dataset: str = "mnist", *, init: str = "random", n_clusters: int = 10,
     momentum 0.9, mini-batches of 256; Fashion-MNIST momentum 0, CIFAR-10 and Pendigits
     learning rate :math:`10^{-3}`, 20 Newsgroups 1), then the CM starts from k-means on the
     codes (the paper's "k-means++ on the embedded dataset": the code runs a full k-means;
-    ``"k-means++"`` is the seeding alone). The authors also train the CM alone on frozen codes
-    before the joint phase; this package goes straight to the joint phase.
+    ``"k-means++"`` is the seeding alone), then the CM is trained alone on the frozen codes
+    for 100 epochs with the joint phase's Adam, then the joint phase. The authors' pretraining
+    loss sums the per-sample mean squared error over the mini-batch, the package's averages
+    it, so the SGD learning rate here is theirs times the batch size (256), which gives the
+    same steps.
 
     Parameters
     ----------
@@ -265,7 +268,7 @@ def aecm(dataset: str = "mnist", *, init: str = "random", n_clusters: int = 10,
     if init != "random":
         momentum = 0.0 if dataset == "fashion_mnist" else 0.9
         rate = {"cifar10": 1e-3, "pendigits": 1e-3, "20news": 1.0}.get(dataset, 0.01)
-        pretrain = {"pretrain_epochs": 100, "pretrain_lr": rate, "pretrain_batch_size": 256,
+        pretrain = {"pretrain_epochs": 100, "pretrain_lr": rate * 256, "pretrain_batch_size": 256,
                     "pretrain_optimizer": torch.optim.SGD, "pretrain_optimizer__momentum": momentum}
     config = {
         "n_clusters": n_clusters, "hidden_dims": (500, 500, 2000), "negative_slope": 0.2,

@@ -218,6 +218,20 @@ def test_aecm_pretraining_then_kmeans_on_codes(blobs):
     assert adjusted_rand_score(y, gamma.argmax(1)) > 0.9
 
 
+def test_aecm_cm_stage_uses_the_joint_optimizer(blobs):
+    # Stage 3 (the CM alone on frozen codes) trains with the joint phase's Adam, as the
+    # authors' code, not with the autoencoder's pretraining optimizer: a pretraining rate too
+    # small to move anything still leaves the CM trained.
+    X, _ = blobs
+    AECM(n_clusters=3, init="k-means", pretrain_epochs=5, pretrain_optimizer=torch.optim.SGD,
+         pretrain_lr=1e-12, random_state=0, callbacks=[_RecordStart()],
+         **{**AECM_FAST, "max_epochs": 1}).fit(X)
+    start = RECORDED["start"][0]
+    reference = KMeans(3, n_init=10, random_state=0).fit(start["embedding"]).cluster_centers_
+    moved = np.linalg.norm(start["centroids"].numpy()[:, None] - reference[None], axis=2)
+    assert moved.min(1).max() > 1e-3
+
+
 def test_aecm_posterior_start_reproduces_the_kmeans_partition_of_the_codes(blobs):
     X, _ = blobs
     AECM(n_clusters=3, init="k-means-posterior", random_state=0, callbacks=[_RecordStart()],
