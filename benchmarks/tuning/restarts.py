@@ -10,6 +10,7 @@ offline for groups of the first R restarts of each seed, for several unsupervise
 - ``term:<name>``: one eval-mode loss term alone (lower is better);
 - ``agreement``: the restart whose labels agree most with the other restarts (mean ARI);
 - ``vote-all`` / ``vote-top3``: consensus vote over all restarts / the 3 best by ``score``;
+- ``nearest-vote``: the restart whose labels agree most (ARI) with the vote of all;
 - ``oracle``: the best restart by ACC (labels used; an upper bound, not a criterion).
 
 Tuning seeds only (``harness.TUNING_SEEDS``); output goes outside ``benchmarks/results/``::
@@ -133,7 +134,8 @@ def record(args) -> None:
         X = estimator._validate_fit_input(X)
         estimator._check_params_vs_input(X)
         device = resolve_device(estimator.device)
-        for i, restart_seed in enumerate(restart_seeds(seed, args.restarts)):
+        all_seeds = restart_seeds(seed, args.first_restart + args.restarts)
+        for i, restart_seed in enumerate(all_seeds[args.first_restart:], args.first_restart):
             start = time.perf_counter()
             net, score, labels = estimator._fit_restart(X, restart_seed, device)
             seconds = time.perf_counter() - start
@@ -172,6 +174,9 @@ def _choose(criterion: str, rows: list[dict]) -> np.ndarray:
         return labels[np.argmax(ari.sum(1))]
     if criterion == "vote-all":
         return consensus_vote(labels, scores, top=None)
+    if criterion == "nearest-vote":
+        vote = consensus_vote(labels, scores, top=None)
+        return labels[np.argmax([adjusted_rand_score(vote, lab) for lab in labels])]
     if criterion == "vote-top3":
         return consensus_vote(labels, scores, top=3)
     raise ValueError(criterion)
@@ -184,8 +189,8 @@ def select(args) -> None:
     for r in rows:
         groups.setdefault(r["label"], {}).setdefault(r["seed"], []).append(r)
     term_names = sorted({k for r in rows for k in r["terms"] if k != "total"})
-    criteria = ["score", *[f"term:{t}" for t in term_names], "agreement", "vote-all",
-                "vote-top3", "oracle"]
+    criteria = ["score", *[f"term:{t}" for t in term_names], "agreement", "nearest-vote",
+                "vote-all", "vote-top3", "oracle"]
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"| config | R | seeds | single ACC | {' | '.join(criteria)} | s/restart |")
     print("|" + " --- |" * (len(criteria) + 5))
@@ -224,6 +229,8 @@ def main(argv=None) -> None:
     rec.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     rec.add_argument("--seeds", default="tuning")
     rec.add_argument("--restarts", type=int, default=8)
+    rec.add_argument("--first-restart", type=int, default=0,
+                     help="skip this many restarts (to extend an earlier record)")
     rec.add_argument("--trace", type=int, default=0, help="ACC trace interval (epochs)")
     rec.add_argument("--checkpoint", type=int, default=0,
                      help="add EvalLossCheckpoint(every=N) (the authors' checkpoint rule)")
