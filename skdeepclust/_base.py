@@ -27,6 +27,7 @@ from skdeepclust._net import (
     evaluation_order,
     make_net,
 )
+from skdeepclust.ensemble import matching_permutation
 from skdeepclust.nn.user import probe
 from skdeepclust.utils._device import resolve_device
 from skdeepclust.utils._random import restart_seeds, seeded_torch
@@ -291,6 +292,14 @@ class BaseDeepClusterer(
     def _set_fitted_attributes(self, X: np.ndarray) -> None:
         """Set the method's fitted attributes from ``net_`` (``labels_`` is set already)."""
 
+    def _n_voters(self) -> int:
+        """How many of the best restarts form the model (1: the best restart alone).
+
+        More than one: their assignments, aligned to the best restart's clusters, are averaged
+        (:meth:`_vote_proba`); ``predict`` and ``predict_proba`` use that average.
+        """
+        return 1
+
     # -------------------------------------------------------------- training
 
     def _callbacks(self) -> list[tuple[str, Callback]]:
@@ -420,18 +429,28 @@ class BaseDeepClusterer(
 
             results = tqdm(results, total=len(seeds), desc=f"{type(self).__name__} restarts")
         scores, labels = [], []
-        best_net, best_rank = None, np.inf
+        n_keep = self._n_voters()
+        # (rank, restart, net, labels) of the best restarts so far, best first. Non-finite
+        # scores rank last; ties keep the earlier restart. Only these nets are held, so memory
+        # grows with the number of voters, not with n_init.
+        kept: list[tuple[float, int, ClusteringNet, np.ndarray]] = []
         for i, (net, score, restart_labels) in enumerate(results):
             scores.append(score)
             labels.append(restart_labels)
-            # Non-finite scores rank last; ties keep the earlier restart. Only the best net so
-            # far is held, so memory does not grow with n_init.
             rank = score if np.isfinite(score) else np.inf
-            if best_net is None or rank < best_rank:
-                best_net, best_rank, self.best_restart_ = net, rank, i
+            kept.append((rank, i, net, restart_labels))
+            kept.sort(key=lambda entry: entry[:2])
+            del kept[n_keep:]
         self.restart_scores_ = np.asarray(scores, dtype=np.float64)
         self.restart_labels_ = np.stack(labels)
-        self.net_ = best_net
+        _, self.best_restart_, self.net_, best_labels = kept[0]
+        # Restarts with a non-finite score never vote (the best one is kept regardless).
+        voters = kept[:1] + [entry for entry in kept[1:] if np.isfinite(entry[0])]
+        self.vote_restarts_ = np.array([entry[1] for entry in voters], dtype=np.int64)
+        self.voting_nets_ = [entry[2] for entry in voters]
+        self.voting_permutations_ = np.stack([
+            matching_permutation(best_labels, entry[3], self.n_clusters) for entry in voters
+        ])
         self.n_iter_ = len(self.net_.history)
         self._n_features_out = self._embedding_dim()
         self.labels_ = self._predict_labels(X)
@@ -448,7 +467,26 @@ class BaseDeepClusterer(
         return collect_outputs(self.net_, X, index)
 
     def _predict_labels(self, X: np.ndarray) -> np.ndarray:
+        if len(self.voting_nets_) > 1:
+            return self._vote_proba(X).argmax(axis=1)
         return self._labels_from(self.net_, X)
+
+    def _vote_proba(self, X: np.ndarray) -> np.ndarray:
+        """Mean of the voting restarts' assignments, each in the best restart's cluster order.
+
+        Soft assignments are averaged as they are; hard ones (DCN, ACeDeC) as one-hot rows, so
+        the argmax is the majority vote. The best restart weighs a little more, so ties go to
+        its label (as in :func:`~skdeepclust.ensemble.consensus_vote`).
+        """
+        total = np.zeros((len(X), self.n_clusters), dtype=np.float64)
+        weights = [1.0 + 1e-6] + [1.0] * (len(self.voting_nets_) - 1)
+        for net, permutation, weight in zip(self.voting_nets_, self.voting_permutations_,
+                                            weights, strict=True):
+            assignments = collect_outputs(net, X, ASSIGNMENTS)
+            if assignments.ndim == 1:
+                assignments = np.eye(self.n_clusters)[assignments]
+            total[:, permutation] += weight * assignments
+        return (total / sum(weights)).astype(np.float32)
 
     def _labels_from(self, net: ClusteringNet, X: np.ndarray) -> np.ndarray:
         return net.predict_labels(X)
@@ -478,7 +516,10 @@ class BaseDeepClusterer(
         -------
         proba : ndarray of shape (n_samples, n_clusters), dtype float32
         """
-        return self._outputs(self._validate_input(X), ASSIGNMENTS)
+        X = self._validate_input(X)
+        if len(self.voting_nets_) > 1:
+            return self._vote_proba(X)
+        return self._outputs(X, ASSIGNMENTS)
 
     def transform(self, X):
         """The learned embedding of each sample (not distances to centres as in KMeans).

@@ -88,7 +88,14 @@ class DDC(BaseDeepClusterer):
         Divide each Cauchy-Schwarz term by the number of cluster pairs (the UCO and DTKC
         papers) or by the number of clusters (the DDC paper, Eq. 3).
     n_init : int, default=10
-        Number of restarts; the one with the lowest total loss is kept. The papers use 20.
+        Number of restarts, ranked by their total loss in eval mode. The papers use 20.
+    vote : int or None, default=1
+        How many of the best-ranked restarts form the model: 1 keeps the best restart alone;
+        more average their soft assignments, each aligned to the best restart's clusters
+        (Hungarian matching on the training labels) — the DDC paper's DDC-VOTE (§4.6, the
+        best 3 by loss, there a hard majority vote). None: every restart votes. ``predict``
+        and ``predict_proba`` run every voting network; ``transform`` returns the best
+        restart's hidden representation.
     max_epochs : int, default=100
         Training epochs per restart.
     batch_size : int, default=120
@@ -131,6 +138,10 @@ class DDC(BaseDeepClusterer):
         Labels each restart gives the training data (for diagnostics and consensus voting).
     best_restart_ : int
         Index of the selected restart.
+    vote_restarts_ : ndarray of shape (n_voting,), dtype int64
+        Indices of the restarts that form the model, best first (``[best_restart_]`` when
+        ``vote=1``); their networks are ``voting_nets_`` and ``voting_permutations_[m, j]`` is
+        the best restart's cluster matched to cluster ``j`` of voter ``m``.
     n_iter_ : int
         Epochs run by the selected restart.
     input_shape_ : tuple of int
@@ -198,6 +209,7 @@ class DDC(BaseDeepClusterer):
         "term_weights": [SequenceOf(Real, 0, allow_empty=False)],
         "orthogonality": [StrOptions(set(ORTHOGONALITY_REDUCTIONS))],
         "cs_normalization": [StrOptions(set(CS_NORMALIZATIONS))],
+        "vote": [*POSITIVE_INT, None],
     }
 
     def __init__(
@@ -217,6 +229,7 @@ class DDC(BaseDeepClusterer):
         orthogonality: str = "mean",
         cs_normalization: str = "pairs",
         n_init: int = 10,
+        vote: int | None = 1,
         max_epochs: int = 100,
         batch_size: int = 120,
         lr: float = 1e-3,
@@ -243,6 +256,7 @@ class DDC(BaseDeepClusterer):
         self.term_weights = term_weights
         self.orthogonality = orthogonality
         self.cs_normalization = cs_normalization
+        self.vote = vote
         self.patience = patience
         super().__init__(
             n_clusters,
@@ -284,6 +298,9 @@ class DDC(BaseDeepClusterer):
         if self.encoder != "auto":
             return self.encoder
         return "cnn" if len(self.input_shape_) == 3 else "mlp"
+
+    def _n_voters(self) -> int:
+        return self.n_init if self.vote is None else min(self.vote, self.n_init)
 
     def _module_kwargs(self) -> dict:
         encoder = self.encoder

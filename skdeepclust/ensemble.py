@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import linear_sum_assignment
 
 from skdeepclust.metrics import align_labels
 
@@ -67,3 +68,32 @@ def consensus_vote(
     # The reference label wins whenever it is among the most voted ones.
     return np.where(votes[reference, np.arange(runs.shape[1])] == best, reference,
                     votes.argmax(axis=0)).astype(np.int64)
+
+
+def matching_permutation(reference: ArrayLike, labels: ArrayLike, n_clusters: int) -> NDArray:
+    """The relabelling of ``labels`` that agrees most with ``reference`` (Hungarian matching).
+
+    Parameters
+    ----------
+    reference, labels : array-like of shape (n_samples,)
+        Integer labels in ``range(n_clusters)``.
+    n_clusters : int
+
+    Returns
+    -------
+    permutation : ndarray of shape (n_clusters,), dtype int64
+        ``permutation[j]`` is the cluster of ``reference`` matched to cluster ``j`` of
+        ``labels``, so ``permutation[labels]`` is ``labels`` in the numbering of
+        ``reference``. Clusters empty in both are matched among themselves.
+
+    Examples
+    --------
+    >>> matching_permutation([0, 0, 1, 2], [2, 2, 0, 1], 3)
+    array([1, 2, 0])
+    """
+    contingency = np.zeros((n_clusters, n_clusters), dtype=np.int64)
+    np.add.at(contingency, (np.asarray(labels), np.asarray(reference)), 1)
+    rows, columns = linear_sum_assignment(contingency, maximize=True)
+    permutation = np.empty(n_clusters, dtype=np.int64)
+    permutation[rows] = columns
+    return permutation

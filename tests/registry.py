@@ -57,8 +57,8 @@ def fast(cls: type, **overrides):
 CHECK_VARIANTS: dict[type, list[dict]] = {
     DDC: [
         dict(hidden_dims=(16,), n_hidden=16, n_init=1, max_epochs=20, batch_size=32),
-        dict(hidden_dims=(16, 16), n_hidden=8, n_init=2, max_epochs=10, batch_size=64,
-             patience=3),
+        dict(hidden_dims=(16, 16), n_hidden=8, n_init=2, vote=None, max_epochs=10,
+             batch_size=64, patience=3),
         dict(hidden_dims=(16, 8), n_hidden=16, uco_kernel="naive", n_init=1, max_epochs=20,
              batch_size=32),
         dict(hidden_dims=(16, 8), n_hidden=16, uco_kernel="tensor", uco_weighting="exponential",

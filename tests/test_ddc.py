@@ -103,3 +103,35 @@ def test_objective_options_match_the_loss_functions():
     torch.testing.assert_close(terms["separation"], 2.0 * ddc_separation(A, K, "clusters"))
     torch.testing.assert_close(terms["orthogonality"], 3.0 * ddc_orthogonality(A, "sum"))
     torch.testing.assert_close(terms["simplex"], 0.5 * ddc_simplex(A, K, "clusters"))
+
+
+def test_vote_averages_the_aligned_assignments_of_the_best_restarts(blobs):
+    X, y = blobs
+    model = fast(DDC, n_init=4, vote=3, max_epochs=4).fit(X)
+    order = np.argsort(model.restart_scores_, kind="stable")
+    np.testing.assert_array_equal(model.vote_restarts_, order[:3])
+    assert model.vote_restarts_[0] == model.best_restart_
+    assert len(model.voting_nets_) == 3 and model.voting_nets_[0] is model.net_
+    # The model's assignments: the mean of each voter's, in the best restart's numbering.
+    expected = np.zeros((len(X), 3))
+    for net, permutation in zip(model.voting_nets_, model.voting_permutations_, strict=True):
+        expected[:, permutation] += net.predict_proba(X)
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba, expected / 3, atol=1e-5)
+    np.testing.assert_array_equal(model.labels_, model.predict(X))
+    np.testing.assert_array_equal(model.labels_, proba.argmax(1))
+    # Each permutation maps the voter's training labels onto the best restart's.
+    for index, permutation in zip(model.vote_restarts_, model.voting_permutations_,
+                                  strict=True):
+        aligned = permutation[model.restart_labels_[index]]
+        assert adjusted_rand_score(aligned, model.restart_labels_[index]) == 1.0
+
+
+def test_vote_none_uses_every_restart_and_one_is_the_best_alone(blobs):
+    X, _ = blobs
+    everyone = fast(DDC, n_init=3, vote=None).fit(X)
+    assert sorted(everyone.vote_restarts_) == [0, 1, 2]
+    alone = fast(DDC, n_init=3, vote=1).fit(X)
+    np.testing.assert_array_equal(alone.vote_restarts_, [alone.best_restart_])
+    np.testing.assert_array_equal(alone.labels_, alone.restart_labels_[alone.best_restart_])
+    assert fast(DDC, n_init=2, vote=5).fit(X).vote_restarts_.shape == (2,)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skdeepclust.ensemble import consensus_vote
+from skdeepclust.ensemble import consensus_vote, matching_permutation
 
 
 def test_permuted_identical_runs_agree():
@@ -43,3 +43,12 @@ def test_tie_goes_to_reference():
 def test_bad_input(labelings, kwargs, error, match):
     with pytest.raises(error, match=match):
         consensus_vote(labelings, **kwargs)
+
+
+def test_matching_permutation_relabels_onto_the_reference():
+    reference = np.array([0, 0, 1, 1, 2, 2, 2])
+    labels = np.array([2, 2, 0, 0, 1, 1, 0])
+    permutation = matching_permutation(reference, labels, 4)
+    assert sorted(permutation) == [0, 1, 2, 3]  # a permutation, empty cluster 3 included
+    np.testing.assert_array_equal(permutation[:3], [1, 2, 0])
+    assert (permutation[labels] == reference).sum() == 6

@@ -31,6 +31,7 @@ import skdeepclust._base
 from skdeepclust import AECM, DCN, DDC, DEC, IDEC, ACeDeC, ClusteringModule
 from skdeepclust._net import NonFiniteLossError
 from skdeepclust.datasets import make_blobs_images
+from skdeepclust.ensemble import consensus_vote
 from skdeepclust.utils._sklearn_compat import Interval, SequenceOf, SubclassOf
 from tests.conftest import requires_cuda
 from tests.registry import CLUSTERERS, FAST, fast
@@ -368,6 +369,21 @@ def test_restarts_are_recorded_and_the_best_is_kept(cls, data, fitted):
     assert model.best_restart_ == int(np.argmin(model.restart_scores_))
     np.testing.assert_array_equal(model.restart_labels_[model.best_restart_], model.labels_)
     assert model.score(X) == pytest.approx(-model.restart_scores_[model.best_restart_], rel=1e-5)
+
+
+@each_clusterer
+def test_voting_restarts_form_the_model(cls, data, monkeypatch):
+    # The base's vote (DDC's ``vote`` parameter) on every estimator: soft assignments are
+    # averaged, hard ones (DCN, ACeDeC) give the majority vote of the aligned restarts.
+    X, _ = data
+    monkeypatch.setattr(cls, "_n_voters", lambda self: self.n_init)
+    model = fast(cls, n_init=3).fit(X)
+    assert model.vote_restarts_[0] == model.best_restart_
+    assert sorted(model.vote_restarts_) == [0, 1, 2]
+    np.testing.assert_array_equal(model.predict(X), model.labels_)
+    if not cls._soft_assignments:
+        votes = model.restart_labels_[model.vote_restarts_]
+        np.testing.assert_array_equal(model.labels_, consensus_vote(votes, top=None))
 
 
 @each_clusterer
