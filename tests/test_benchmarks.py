@@ -71,6 +71,23 @@ def test_report_keeps_current_reporting_rows_only(results_dir, monkeypatch):
     assert "| KMeans |" in text and "Run selection" not in text
 
 
+def test_parameters_added_later_count_with_their_old_behaviour(results_dir, monkeypatch):
+    harness.run_protocol(TINY, [100], log=lambda _: None)
+    path = results_dir / "tiny-iris.jsonl"
+    rows = [json.loads(line) for line in path.open()]
+    cm = next(r for r in rows if r["method"] == "CM")
+    # Today CM has a parameter the row lacks: current only with the recorded old value.
+    today = report._expected_params
+    for value, current in (("'old'", True), ("'new'", False)):
+        monkeypatch.setattr(report, "ADDED_LATER", {"added": "'old'"})
+        monkeypatch.setattr(report, "_expected_params", lambda p, c, v=value: {
+            label: ({**params, "added": v} if label == "CM" else params)
+            for label, params in today(p, c).items()})
+        shown, _ = report.current_rows(TINY, {})
+        shown_keys = {(r["method"], r["seed"]) for r in shown}
+        assert ((cm["method"], 100) in shown_keys) is current
+
+
 def test_selection_and_rofm_tables():
     rows = [{"method": "A", "ari": 0.5, "restart_ari": [0.2, 0.5, 0.6], "trace": [
         {"epoch": e, "acc": 0.5 + 0.01 * e, "aux": 1.0 - 0.02 * e + 0.001 * e * e}
