@@ -11,7 +11,12 @@ from skdeepclust._base import BaseDeepClusterer
 from skdeepclust.losses.ddc import CS_NORMALIZATIONS, ORTHOGONALITY_REDUCTIONS
 from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
 from skdeepclust.nn.ddc import DDC_TERMS, DDCNetwork, DDCObjective
-from skdeepclust.nn.encoders import ENCODERS, check_encoder_options, count_blocks
+from skdeepclust.nn.encoders import (
+    ENCODERS,
+    WEIGHT_INITS,
+    check_encoder_options,
+    count_blocks,
+)
 from skdeepclust.nn.user import UserDecoder, UserEncoder, build_user_module, is_user_module
 from skdeepclust.utils._sklearn_compat import (
     NON_NEGATIVE_REAL,
@@ -59,6 +64,10 @@ class DDC(BaseDeepClusterer):
         Hidden layer widths of the MLP encoder.
     n_hidden : int, default=100
         Width of the head's hidden layer, the space the DDC kernel is computed in.
+    weight_init : {"he", "pytorch"}, default="he"
+        Initialisation of the built-in encoder, decoder and head: He et al.'s (the DDC paper
+        and the authors' code) or PyTorch's per-layer default (uniform weights and biases
+        within :math:`1/\sqrt{\text{fan\_in}}`). A network you pass keeps its own.
     rel_sigma : float, default=0.15
         Kernel width: :math:`\sigma^2 = \text{rel\_sigma} \cdot \operatorname{median}(D)` over
         the squared distances ``D`` of each batch (see :func:`skdeepclust.kernels.kernel_width`).
@@ -210,6 +219,7 @@ class DDC(BaseDeepClusterer):
         "orthogonality": [StrOptions(set(ORTHOGONALITY_REDUCTIONS))],
         "cs_normalization": [StrOptions(set(CS_NORMALIZATIONS))],
         "vote": [*POSITIVE_INT, None],
+        "weight_init": [StrOptions(set(WEIGHT_INITS))],
     }
 
     def __init__(
@@ -220,6 +230,7 @@ class DDC(BaseDeepClusterer):
         decoder: str | type[nn.Module] | nn.Module = "auto",
         hidden_dims: tuple[int, ...] = (500, 500),
         n_hidden: int = 100,
+        weight_init: str = "he",
         rel_sigma: float = 0.15,
         uco_kernel: str | None = None,
         uco_weight: float = 0.01,
@@ -248,6 +259,7 @@ class DDC(BaseDeepClusterer):
         self.decoder = decoder
         self.hidden_dims = hidden_dims
         self.n_hidden = n_hidden
+        self.weight_init = weight_init
         self.rel_sigma = rel_sigma
         self.uco_kernel = uco_kernel
         self.uco_weight = uco_weight
@@ -325,6 +337,7 @@ class DDC(BaseDeepClusterer):
             "n_hidden": self.n_hidden,
             "decoder": decoder,
             "encoder_options": encoder_options,
+            "weight_init": self.weight_init,
         }
 
     def _objective_kwargs(self, module_kwargs: dict) -> dict:

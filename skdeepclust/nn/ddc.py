@@ -20,7 +20,7 @@ from skdeepclust.losses.ddc import ddc_orthogonality, ddc_separation, ddc_simple
 from skdeepclust.losses.reconstruction import reconstruction_loss
 from skdeepclust.losses.uco import auxiliary_weights, companion_terms, uco_block_weights
 from skdeepclust.nn.decoders import build_decoder
-from skdeepclust.nn.encoders import build_encoder, he_init
+from skdeepclust.nn.encoders import build_encoder, initialize
 
 #: The three DDC terms, in the order of ``term_weights``.
 DDC_TERMS = ("separation", "orthogonality", "simplex")
@@ -74,6 +74,9 @@ class DDCNetwork(nn.Module):
     encoder_options : dict or None, default=None
         Keyword options of a built-in encoder (see
         :data:`skdeepclust.nn.encoders.ENCODER_OPTIONS`).
+    weight_init : {"he", "pytorch"}, default="he"
+        Initialisation of the built-in encoder and decoder and of the head
+        (:data:`skdeepclust.nn.encoders.WEIGHT_INITS`); a given module keeps its own.
 
     Notes
     -----
@@ -91,18 +94,20 @@ class DDCNetwork(nn.Module):
         n_hidden: int = 100,
         decoder: bool | nn.Module = False,
         encoder_options: dict | None = None,
+        weight_init: str = "he",
     ):
         super().__init__()
         self.encoder = (encoder if isinstance(encoder, nn.Module)
-                        else build_encoder(encoder, input_shape, hidden_dims,
+                        else build_encoder(encoder, input_shape, hidden_dims, weight_init,
                                            **(encoder_options or {})))
         self.head = DDCHead(self.encoder.output_shape, n_clusters, n_hidden)
-        he_init(self.head)
+        initialize(self.head, weight_init)
         if isinstance(decoder, nn.Module):
             self.decoder: nn.Module | None = decoder
         elif decoder:
             self.decoder = build_decoder(self.encoder, math.prod(input_shape),
-                                         tuple(hidden_dims) if encoder == "mlp" else ())
+                                         tuple(hidden_dims) if encoder == "mlp" else (),
+                                         weight_init)
         else:
             self.decoder = None
 

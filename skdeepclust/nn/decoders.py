@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from skdeepclust.nn.encoders import CNNEncoder, he_init
+from skdeepclust.nn.encoders import CNNEncoder, initialize
 
 
 class MLPDecoder(nn.Module):
@@ -74,7 +74,8 @@ class CNNDecoder(nn.Module):
         return self.layers(encoding).flatten(1)
 
 
-def build_decoder(encoder: nn.Module, n_features: int, hidden_dims: tuple[int, ...]) -> nn.Module:
+def build_decoder(encoder: nn.Module, n_features: int, hidden_dims: tuple[int, ...],
+                  weight_init: str = "he") -> nn.Module:
     """A decoder for ``encoder``: transposed CNN for the CNN encoder, else an MLP.
 
     Parameters
@@ -85,10 +86,12 @@ def build_decoder(encoder: nn.Module, n_features: int, hidden_dims: tuple[int, .
         Flattened input size to reconstruct.
     hidden_dims : tuple of int
         Hidden widths of the MLP encoder; the MLP decoder mirrors them.
+    weight_init : {"he", "pytorch"}, default="he"
+        See :data:`skdeepclust.nn.encoders.WEIGHT_INITS`.
     """
     if isinstance(encoder, CNNEncoder):
         decoder: nn.Module = CNNDecoder(encoder)
     else:
         decoder = MLPDecoder(encoder.output_shape, tuple(hidden_dims)[-2::-1], n_features)
-    he_init(decoder)
+    initialize(decoder, weight_init)
     return decoder

@@ -229,11 +229,27 @@ def check_encoder_options(name: str, options: dict) -> None:
         )
 
 
+#: Weight initialisations of the built-in networks: He et al.'s (Kaiming-normal weights, zero
+#: biases) or PyTorch's own per-layer default (uniform within 1/sqrt(fan_in), biases too).
+WEIGHT_INITS = ("he", "pytorch")
+
+
+def initialize(module: nn.Module, weight_init: str) -> None:
+    """Apply ``weight_init`` (one of :data:`WEIGHT_INITS`) to a freshly built ``module``.
+
+    ``"pytorch"`` keeps the initialisation the layers were built with.
+    """
+    if weight_init not in WEIGHT_INITS:
+        raise ValueError(f"weight_init must be one of {WEIGHT_INITS}; got {weight_init!r}.")
+    if weight_init == "he":
+        he_init(module)
+
+
 def build_encoder(
     name: str, input_shape: tuple[int, ...], hidden_dims: tuple[int, ...] = (500, 500),
-    **options,
+    weight_init: str = "he", **options,
 ) -> nn.Module:
-    """Create an encoder by name, He-initialised.
+    """Create an encoder by name, initialised by ``weight_init`` (He by default).
 
     Parameters
     ----------
@@ -243,6 +259,8 @@ def build_encoder(
         channel); "gru" needs ``(T, F)``; "mlp" takes any shape and flattens it.
     hidden_dims : tuple of int
         Hidden widths of the "mlp" encoder.
+    weight_init : {"he", "pytorch"}, default="he"
+        See :data:`WEIGHT_INITS`.
     **options
         Keyword options of the encoder class (:data:`ENCODER_OPTIONS`).
 
@@ -272,5 +290,5 @@ def build_encoder(
                 f"input_shape=(T, F); got samples of shape {tuple(input_shape)}."
             )
         encoder = GRUEncoder(input_shape, **options)
-    he_init(encoder)
+    initialize(encoder, weight_init)
     return encoder

@@ -88,3 +88,19 @@ def test_ddc_network_output_layout():
     torch.testing.assert_close(assignments.sum(1), torch.ones(6))
     assert tuple(hidden.shape) == (6, 100)
     assert len(blocks) == 2
+
+
+def test_weight_init_he_or_pytorch():
+    torch.manual_seed(0)
+    he = build_encoder("mlp", (12,), (8, 4))
+    assert all(layer.bias.abs().sum() == 0 for layer in he.modules()
+               if isinstance(layer, torch.nn.Linear))
+    torch.manual_seed(0)
+    default = build_encoder("mlp", (12,), (8, 4), weight_init="pytorch")
+    torch.manual_seed(0)
+    reference = torch.nn.Linear(12, 8)  # PyTorch's own initialisation of the first layer
+    first = next(layer for layer in default.modules() if isinstance(layer, torch.nn.Linear))
+    torch.testing.assert_close(first.weight, reference.weight)
+    torch.testing.assert_close(first.bias, reference.bias)
+    with pytest.raises(ValueError, match="weight_init"):
+        build_encoder("mlp", (12,), (8, 4), weight_init="glorot")
