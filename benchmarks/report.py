@@ -33,6 +33,7 @@ RUN_ONLY = {"device", "random_state", "n_jobs", "verbose"}
 #: counts as having this value; a run with any other value needs a new row.
 ADDED_LATER = {
     "vote": "1",  # DDC: restarts did not vote before the parameter existed
+    "weight_init": "'he'",  # DDC: He initialisation before the parameter existed
 }
 
 HEADER = """# Benchmark results

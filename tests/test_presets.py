@@ -14,7 +14,7 @@ PAPER_VALUES = {
     ("ddc", ()): (DDC, {
         "encoder": "lenet", "lr": 1e-3, "batch_size": 100, "n_init": 20, "max_epochs": 100,
         "rel_sigma": 0.0225, "orthogonality": "sum", "cs_normalization": "clusters",
-        "term_weights": (1.0, 1.0, 1.0), "uco_kernel": None,
+        "term_weights": (1.0, 1.0, 1.0), "uco_kernel": None, "weight_init": "he", "vote": 1,
     }),
     ("ddc", ("vector",)): (DDC, {
         "encoder": "mlp", "hidden_dims": (200, 200), "n_hidden": 500, "lr": 1e-5,
@@ -24,12 +24,12 @@ PAPER_VALUES = {
         "encoder": "cnn", "encoder__first_block_pooled": True, "uco_kernel": "tensor",
         "uco_weight": 0.01, "rel_sigma": 0.075, "orthogonality": "sum",
         "cs_normalization": "pairs", "batch_size": 120, "lr": 1e-4, "max_epochs": 100,
-        "patience": 30, "n_init": 20, "clip_grad_norm": 10.0,
+        "patience": 30, "n_init": 20, "clip_grad_norm": 10.0, "weight_init": "he", "vote": 1,
     }),
     ("ddc_uco", ()): (DDC, {
         "encoder": "cnn", "uco_kernel": "tensor", "uco_weight": 0.01, "rel_sigma": 0.15,
         "orthogonality": "mean", "lr": 1e-4, "batch_size": 120, "max_epochs": 200,
-        "n_init": 20, "clip_grad_norm": 10.0,
+        "n_init": 20, "clip_grad_norm": 10.0, "weight_init": "he", "vote": 1,
     }),
     ("ddc_uco", ("naive",)): (DDC, {"uco_kernel": "naive", "lr": 1e-4}),
     ("ddc_uco", (None,)): (DDC, {"uco_kernel": None, "lr": 1e-3}),
