@@ -144,23 +144,36 @@ def trace_table(protocol: Protocol, rows: list[dict], points: int = 6) -> list[s
     return lines
 
 
-def selection_table(protocol: Protocol, rows: list[dict]) -> list[str]:
-    """ARI of the selected restart against the mean and the best restart (per fit)."""
-    lines = ["| method | fits × restarts | ARI selected | ARI mean of restarts | "
-             "ARI best restart | selected above the mean | published |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for label, mine in _by_method(protocol, rows).items():
-        mine = [r for r in mine if r.get("restart_ari")]
-        if not mine:
-            continue
-        chosen = [r["ari"] for r in mine]
-        means = [np.mean(r["restart_ari"]) for r in mine]
-        best = [np.max(r["restart_ari"]) for r in mine]
-        above = sum(c > m for c, m in zip(chosen, means, strict=True))
-        lines.append(f"| {label} | {len(mine)} × {len(mine[0]['restart_ari'])} | "
-                     f"{_mean_std(chosen)} | {_mean_std(means)} | {_mean_std(best)} | "
-                     f"{above} of {len(mine)} | {protocol.reference.get(label, '')} |")
+def selection_table(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
+    """ACC and ARI of the selected restart against the mean and the best restart (per fit),
+    one row per data set and method."""
+    lines = ["| data | method | fits × restarts | ACC selected | ARI selected | "
+             "ARI mean of restarts | ARI best restart | selected above the mean | published |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for protocol, rows in runs:
+        for label, mine in _by_method(protocol, rows).items():
+            mine = [r for r in mine if r.get("restart_ari")]
+            if not mine:
+                continue
+            chosen = [r["ari"] for r in mine]
+            means = [np.mean(r["restart_ari"]) for r in mine]
+            best = [np.max(r["restart_ari"]) for r in mine]
+            above = sum(c > m for c, m in zip(chosen, means, strict=True))
+            lines.append(
+                f"| {mine[0]['dataset']} | {label} | {len(mine)} × "
+                f"{len(mine[0]['restart_ari'])} | {_mean_std([r['acc'] for r in mine])} | "
+                f"{_mean_std(chosen)} | {_mean_std(means)} | {_mean_std(best)} | "
+                f"{above} of {len(mine)} | {protocol.reference.get(label, '')} |")
     return lines
+
+
+def selection_section(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
+    """The L_sp protocols (one per data set) as one table."""
+    first = runs[0][0]
+    title = first.title.split(" on ")[0] + " (" + first.title.split(" (", 1)[1]
+    lines = [f"### {title}", "", first.notes, ""] if first.notes else [f"### {title}", ""]
+    return lines + selection_table(runs) + [
+        "", _provenance([row for _, rows in runs for row in rows]), ""]
 
 
 def rofm_table(protocol: Protocol, rows: list[dict]) -> list[str]:
@@ -186,8 +199,6 @@ def section(protocol: Protocol, rows: list[dict], level: str = "###") -> list[st
     if protocol.notes:
         lines += [protocol.notes, ""]
     lines += scores_table(protocol, rows)
-    if protocol.name.startswith("lsp-"):
-        lines += ["", "Run selection by L_sp:", ""] + selection_table(protocol, rows)
     if protocol.name.startswith("rofm-"):
         lines += rofm_table(protocol, rows)
     elif protocol.trace_every:
@@ -201,13 +212,18 @@ def build_report() -> str:
     sections = {"defaults": [], "paper": [], "control": []}
     stale = 0
     not_run = []
+    selection_runs = []
     for protocol in PROTOCOLS.values():
         rows, n_stale = current_rows(protocol, data_cache)
         stale += n_stale
-        if rows:
+        if rows and protocol.name.startswith("lsp-"):
+            selection_runs.append((protocol, rows))
+        elif rows:
             sections[protocol.kind] += section(protocol, rows)
         else:
             not_run.append(f"`{protocol.name}`")
+    if selection_runs:
+        sections["control"] += selection_section(selection_runs)
     reporting = f"{REPORTING_SEEDS[0]}-{REPORTING_SEEDS[-1]}"
     out = [HEADER.format(reporting=reporting, stale=stale)]
     titles = {"defaults": "## Package defaults", "paper": "## Paper protocols",

@@ -89,11 +89,12 @@ def test_parameters_added_later_count_with_their_old_behaviour(results_dir, monk
 
 
 def test_selection_and_rofm_tables():
-    rows = [{"method": "A", "ari": 0.5, "restart_ari": [0.2, 0.5, 0.6], "trace": [
+    rows = [{"method": "A", "dataset": "iris", "acc": 0.7, "ari": 0.5,
+             "restart_ari": [0.2, 0.5, 0.6], "trace": [
         {"epoch": e, "acc": 0.5 + 0.01 * e, "aux": 1.0 - 0.02 * e + 0.001 * e * e}
         for e in range(1, 21)]}]
     protocol = Protocol(name="x", title="x", dataset="iris", methods=(Method("A", "cm"),))
-    table = report.selection_table(protocol, rows)
-    assert table[-1].startswith("| A | 1 × 3 | 0.500 | 0.433 | 0.600 | 1 of 1 |")
+    table = report.selection_table([(protocol, rows)])
+    assert table[-1].startswith("| iris | A | 1 × 3 | 0.700 | 0.500 | 0.433 | 0.600 | 1 of 1 |")
     rofm = report.rofm_table(protocol, rows)
     assert rofm[-1].startswith("| A | 20 |")
