@@ -27,10 +27,13 @@ SEEDS = (0, 1, 2)
 
 #: name -> (estimator class, parameters). Names are keys of the stored file.
 CASES = {
-    "ddc": (DDC, dict(hidden_dims=(32,), n_hidden=16, n_init=2, max_epochs=4, batch_size=64)),
+    "ddc": (DDC, dict(hidden_dims=(32,), n_hidden=16, n_init=2, max_epochs=4, batch_size=64,
+                      weight_init="he", vote=1)),
+    "ddc_voting": (DDC, dict(hidden_dims=(32,), n_hidden=16, n_init=3, max_epochs=4,
+                             batch_size=64, weight_init="pytorch", vote=None)),
     "ddc_uco_tensor_ae": (DDC, dict(hidden_dims=(32, 16), n_hidden=16, uco_kernel="tensor",
                                     reconstruction_weight=0.1, n_init=1, max_epochs=3,
-                                    batch_size=64)),
+                                    batch_size=64, weight_init="he")),
     "cm": (ClusteringModule, dict(n_init=2, max_epochs=5, batch_size=64, init="k-means++")),
     "aecm": (AECM, dict(hidden_dims=(32,), n_embed=10, n_init=1, max_epochs=4, batch_size=64)),
     "aecm_pretrained": (AECM, dict(hidden_dims=(32,), n_embed=10, n_init=1, max_epochs=3,
