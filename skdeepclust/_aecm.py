@@ -429,13 +429,13 @@ class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
         :math:`\lambda = 1` with batch sums of 500 samples).
     reduction : {"mean", "sum"}, default="mean"
         How :math:`L_1, L_2, L_5` are reduced over a mini-batch (see Notes).
-    init : {"random", "k-means++", "k-means", "k-means-posterior"}, default="random"
+    init : {"random", "k-means++", "k-means", "k-means-posterior"}, default="k-means-posterior"
         Initialisation of the CM. ``"random"``: Glorot ("AE-CM^r"). ``"k-means++"``,
         ``"k-means"``, ``"k-means-posterior"``: as in :class:`ClusteringModule`, computed on
         the codes of the training
         data *after* the optional pretraining (with ``pretrain_epochs > 0`` this is "AE-CM^p";
         without pretraining it seeds the CM on the codes of the random encoder).
-    pretrain_epochs : int, default=0
+    pretrain_epochs : int, default=100
         Pretraining before the joint training (0: none), the authors' AE-CM^p path: (1) the
         autoencoder alone for ``pretrain_epochs`` epochs through the package's shared
         pretraining (mean squared error); (2) the CM initialised by ``init`` on the codes;
@@ -457,8 +457,10 @@ class AECM(_ClusteringModuleMixin, BaseAutoencoderClusterer):
         Optimizer of the autoencoder pretraining; None uses ``optimizer``.
     averaging_epoch : bool, default=True
         After training, run one more epoch and load the mean of the weights over its steps.
-    n_init : int, default=10
-        Number of restarts; the one with the lowest :math:`L_{sp}` is kept. The paper uses 20.
+    n_init : int, default=1
+        Number of restarts (each with its own pretraining); the one with the lowest
+        :math:`L_{sp}` is kept. The paper reports the mean of 20 single runs (``n_init=1``)
+        and selects among 20 in its model-selection tables.
     max_epochs : int, default=150
         Joint training epochs per restart (paper appendix: 150), not counting the averaging
         epoch.
@@ -575,8 +577,8 @@ n_features_in_, feature_names_in_
         beta: float = 5.0,
         lam: float = 0.002,
         reduction: str = "mean",
-        init: str = "random",
-        pretrain_epochs: int = 0,
+        init: str = "k-means-posterior",
+        pretrain_epochs: int = 100,
         pretrain_lr: float | None = None,
         pretrain_batch_size: int | None = None,
         pretrain_noise: float = 0.0,
@@ -584,7 +586,7 @@ n_features_in_, feature_names_in_
         pretrain_decay: str = "none",
         pretrain_optimizer: type[torch.optim.Optimizer] | None = None,
         averaging_epoch: bool = True,
-        n_init: int = 10,
+        n_init: int = 1,
         max_epochs: int = 150,
         batch_size: int = 256,
         lr: float = 1e-3,

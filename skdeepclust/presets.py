@@ -268,7 +268,7 @@ def aecm(dataset: str = "mnist", *, init: str = "random", n_clusters: int = 10,
         Any other :class:`~skdeepclust.AECM` parameter, overriding the preset.
     """
     setting = _table_row(AECM_TABLE_13, dataset, "aecm")
-    pretrain: dict = {}
+    pretrain: dict = {"pretrain_epochs": 0}
     if init != "random":
         momentum = 0.0 if dataset == "fashion_mnist" else 0.9
         rate = {"cifar10": 1e-3, "pendigits": 1e-3, "20news": 1.0}.get(dataset, 0.01)

@@ -16,7 +16,9 @@ from skdeepclust.losses.cm import cm_selection_score
 from skdeepclust.nn.cm import CMHead
 
 CM_FAST = dict(n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
-AECM_FAST = dict(hidden_dims=(16,), n_embed=5, n_init=1, max_epochs=10, batch_size=32, lr=1e-2)
+#: AE-CM^r (random start, no pretraining) with a tiny network: the joint training alone.
+AECM_FAST = dict(hidden_dims=(16,), n_embed=5, init="random", pretrain_epochs=0, n_init=1,
+                 max_epochs=10, batch_size=32, lr=1e-2)
 
 #: Filled by the recording callback below (callbacks are cloned per restart, so they cannot
 #: keep what they saw on themselves).
@@ -193,8 +195,9 @@ def test_kmeans_init_matches_kmeans(blobs):
 
 def test_aecm_pretraining_then_kmeans_on_codes(blobs):
     X, y = blobs
-    common = dict(n_clusters=3, init="k-means", random_state=0, callbacks=[_RecordStart()],
-                  **AECM_FAST)
+    common = {**AECM_FAST, "n_clusters": 3, "init": "k-means", "random_state": 0,
+              "callbacks": [_RecordStart()]}
+    del common["pretrain_epochs"]
     AECM(pretrain_epochs=0, **common).fit(X)
     AECM(pretrain_epochs=20, **common).fit(X)
     without, with_pretraining = RECORDED["start"]
@@ -223,9 +226,9 @@ def test_aecm_cm_stage_uses_the_joint_optimizer(blobs):
     # authors' code, not with the autoencoder's pretraining optimizer: a pretraining rate too
     # small to move anything still leaves the CM trained.
     X, _ = blobs
-    AECM(n_clusters=3, init="k-means", pretrain_epochs=5, pretrain_optimizer=torch.optim.SGD,
-         pretrain_lr=1e-12, random_state=0, callbacks=[_RecordStart()],
-         **{**AECM_FAST, "max_epochs": 1}).fit(X)
+    AECM(n_clusters=3, pretrain_optimizer=torch.optim.SGD, pretrain_lr=1e-12, random_state=0,
+         callbacks=[_RecordStart()],
+         **{**AECM_FAST, "init": "k-means", "pretrain_epochs": 5, "max_epochs": 1}).fit(X)
     start = RECORDED["start"][0]
     reference = KMeans(3, n_init=10, random_state=0).fit(start["embedding"]).cluster_centers_
     moved = np.linalg.norm(start["centroids"].numpy()[:, None] - reference[None], axis=2)
@@ -234,8 +237,8 @@ def test_aecm_cm_stage_uses_the_joint_optimizer(blobs):
 
 def test_aecm_posterior_start_reproduces_the_kmeans_partition_of_the_codes(blobs):
     X, _ = blobs
-    AECM(n_clusters=3, init="k-means-posterior", random_state=0, callbacks=[_RecordStart()],
-         **{**AECM_FAST, "max_epochs": 1}).fit(X)
+    AECM(n_clusters=3, random_state=0, callbacks=[_RecordStart()],
+         **{**AECM_FAST, "init": "k-means-posterior", "max_epochs": 1}).fit(X)
     start = RECORDED["start"][0]
     codes = start["embedding"]
     reference = KMeans(3, n_init=10, random_state=0).fit(codes)
@@ -248,7 +251,8 @@ def test_sum_and_mean_reductions_are_equivalent_under_sgd(blobs):
     X, _ = blobs
     B, alpha, lam = 30, 4.0, 2.0
     common = dict(n_clusters=3, random_state=0, optimizer=torch.optim.SGD, hidden_dims=(8,),
-                  n_embed=4, n_init=1, max_epochs=3, batch_size=B)
+                  n_embed=4, init="random", pretrain_epochs=0, n_init=1, max_epochs=3,
+                  batch_size=B)
     summed = AECM(reduction="sum", alpha=alpha, lam=lam, lr=1e-4, **common).fit(X)
     mean = AECM(reduction="mean", alpha=1 + (alpha - 1) / B, lam=lam / B, lr=1e-4 * B,
                 **common).fit(X)

@@ -45,7 +45,7 @@ PAPER_VALUES = {
         "lr": 1e-3, "optimizer__eps": 1e-3, "max_epochs": 150, "init": "random",
     }),
     ("aecm", ("mnist",)): (AECM, {"alpha": 230.0, "beta": 5.0, "lam": 1.0,
-                                  "batch_size": 500}),
+                                  "batch_size": 500, "init": "random", "pretrain_epochs": 0}),
     ("aecm", ("fashion_mnist", ("init", "k-means"))): (AECM, {
         # The authors' SGD rate 0.01 on a loss summed over batches of 256 = 2.56 on the mean.
         "init": "k-means", "pretrain_epochs": 100, "pretrain_lr": 2.56,
