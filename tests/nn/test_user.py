@@ -169,8 +169,10 @@ def test_contract_violations_are_named(make, error, match, blobs):
 
 
 @parametrize_with_checks([
+    # He's head: the checks' 50-point blobs allow 10 steps, too few for PyTorch's smaller
+    # initial weights to separate them (ARI 0.41-0.54 per restart against 0.59-0.94).
     DDC(encoder=TableEncoder, encoder__width=8, n_hidden=8, n_init=1, max_epochs=10,
-        batch_size=32, random_state=0),
+        batch_size=32, weight_init="he", random_state=0),
     DEC(n_clusters=3, encoder=TableEncoder, decoder=TableDecoder, pretrain_epochs=10,
         max_epochs=5, batch_size=32, random_state=0),
     AECM(n_clusters=3, encoder=TableEncoder, decoder=TableDecoder, init="k-means", n_init=1,
