@@ -123,7 +123,8 @@ def scores_table(protocol: Protocol, rows: list[dict]) -> list[str]:
 
 
 def trace_table(protocol: Protocol, rows: list[dict], points: int = 6) -> list[str]:
-    """ACC along training (mean over seeds) at a few of the traced epochs."""
+    """ACC along training (mean over seeds) at a few of the traced epochs, from the partition
+    training starts at (epoch 0, after the method's initialisation) when it was recorded."""
     traces = [r["trace"] for r in rows if r.get("trace")]
     if not traces:
         return []
@@ -132,15 +133,30 @@ def trace_table(protocol: Protocol, rows: list[dict], points: int = 6) -> list[s
         return []
     shown = [epochs[i] for i in np.unique(np.linspace(0, len(epochs) - 1, points).round()
                                           .astype(int))]
-    lines = ["", "ACC during training (mean over the runs):", "",
-             "| epoch | " + " | ".join(str(e) for e in shown) + " |",
-             "| --- |" + " --- |" * len(shown)]
-    for label, mine in _by_method(protocol, rows).items():
-        accs = []
+    with_start = all(r.get("trace_start") for r in rows if r.get("trace"))
+    columns = ([0] if with_start else []) + shown
+    lines = ["", "ACC during training (mean over the runs"
+             + ("; epoch 0 is the partition training starts from" if with_start else "") + "):",
+             "", "| epoch | " + " | ".join(str(e) for e in columns) + " |",
+             "| --- |" + " --- |" * len(columns)]
+    by_method = _by_method(protocol, rows)
+    started = {label: [r for r in mine if r.get("trace_start")]
+               for label, mine in by_method.items()}
+    for label, mine in by_method.items():
+        starts = [r["trace_start"]["acc"] for r in started[label]]
+        accs = [f"{np.mean(starts):.3f}" if starts else ""] if with_start else []
         for epoch in shown:
             values = [t["acc"] for r in mine for t in r.get("trace", []) if t["epoch"] == epoch]
             accs.append(f"{np.mean(values):.3f}" if values else "")
         lines.append(f"| {label} | " + " | ".join(accs) + " |")
+    if with_start:
+        lines += ["", "Final partition at least as good as the start (runs):", "",
+                  "| method | ACC | NMI |", "| --- | --- | --- |"]
+        for label, mine in started.items():
+            if mine:
+                counts = [sum(r[m] >= r["trace_start"][m] for r in mine) for m in ("acc", "nmi")]
+                lines.append(f"| {label} | {counts[0]} of {len(mine)} | "
+                             f"{counts[1]} of {len(mine)} |")
     return lines
 
 

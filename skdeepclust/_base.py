@@ -292,6 +292,10 @@ class BaseDeepClusterer(
     def _set_fitted_attributes(self, X: np.ndarray) -> None:
         """Set the method's fitted attributes from ``net_`` (``labels_`` is set already)."""
 
+    def _training_epochs(self, n_samples: int) -> int:
+        """Epochs of a restart's main training on ``n_samples`` samples (``max_epochs``)."""
+        return self.max_epochs
+
     def _n_voters(self) -> int:
         """How many of the best restarts form the model (1: the best restart alone).
 
@@ -302,14 +306,14 @@ class BaseDeepClusterer(
 
     # -------------------------------------------------------------- training
 
-    def _callbacks(self) -> list[tuple[str, Callback]]:
+    def _callbacks(self, epochs: int) -> list[tuple[str, Callback]]:
         callbacks: list[tuple[str, Callback]] = []
         if self.clip_grad_norm is not None:
             callbacks.append(("clip_grad_norm", GradientNormClipping(self.clip_grad_norm)))
         if self._restore_best_epoch:
             # Keeps the weights of the epoch with the lowest training loss in memory (no
             # files, so parallel restarts cannot collide); patience=None only restores.
-            patience = self.patience if self.patience is not None else self.max_epochs + 1
+            patience = self.patience if self.patience is not None else epochs + 1
             callbacks.append((
                 "best_weights",
                 EarlyStopping(monitor="train_loss", patience=patience, threshold=0.0,
@@ -328,6 +332,7 @@ class BaseDeepClusterer(
         # Module first: it may build the user's networks, whose shape the objective needs.
         module_kwargs = self._module_kwargs()
         objective_kwargs = self._objective_kwargs(module_kwargs)
+        epochs = self._training_epochs(len(X))
         params = {
             **{f"module__{k}": v for k, v in module_kwargs.items()},
             **{f"criterion__{k}": v for k, v in objective_kwargs.items()},
@@ -343,10 +348,10 @@ class BaseDeepClusterer(
             seed=seed,
             device=device,
             verbose=self.verbose,
-            callbacks=self._callbacks(),
+            callbacks=self._callbacks(epochs),
             optimizer=self.optimizer,
             lr=self.lr,
-            max_epochs=self.max_epochs,
+            max_epochs=epochs,
             **params,
         )
 

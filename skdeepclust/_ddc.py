@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from numbers import Integral, Real
 
 import torch
@@ -27,6 +28,11 @@ from skdeepclust.utils._sklearn_compat import (
     SubclassOf,
 )
 
+#: ``max_epochs="auto"`` trains for ``AUTO_EPOCHS`` epochs or ``AUTO_STEPS`` gradient steps,
+#: whichever is fewer: on MNIST-5k a restart's partition was settled after about 200 steps.
+AUTO_EPOCHS = 30
+AUTO_STEPS = 420
+
 
 class DDC(BaseDeepClusterer):
     r"""Deep Divergence-based Clustering (Kampffmeyer et al., 2019).
@@ -46,9 +52,11 @@ class DDC(BaseDeepClusterer):
         Number of clusters.
     encoder : {"auto", "mlp", "cnn", "lenet", "gru"}, nn.Module class or instance, default="auto"
         ``"mlp"``: fully connected (``hidden_dims``); ``"cnn"``: the small CNN of the DDC-UCO
-        code for images of at least 20x20; ``"lenet"``: the DDC paper's LeNet-style CNN;
-        ``"gru"``: a 2-layer bidirectional GRU for sequences of shape ``(T, F)``. ``"auto"``
-        picks ``"cnn"`` for samples of shape (C, H, W) and ``"mlp"`` otherwise. Options of a
+        code for images of at least 20x20; ``"lenet"``: the DDC paper's LeNet-style CNN for
+        images of at least 16x16; ``"gru"``: a 2-layer bidirectional GRU for sequences of shape
+        ``(T, F)``. ``"auto"`` picks ``"lenet"`` for samples of shape (C, H, W) and ``"mlp"``
+        otherwise: on MNIST-5k's tuning seeds its restarts reached ACC 0.62-0.73 against
+        0.44-0.46 for ``"cnn"``, at a third of the cost per epoch. Options of a
         built-in encoder are routed as ``encoder__<option>`` (e.g.
         ``encoder__first_block_pooled=True`` for the DTKC block layout; the list is
         :data:`skdeepclust.nn.encoders.ENCODER_OPTIONS`). Your own network: a
@@ -109,10 +117,13 @@ class DDC(BaseDeepClusterer):
         vote of all of them beat every selection rule measured on the tuning seeds.
         ``predict`` and ``predict_proba`` run every voting network; ``transform`` returns
         the best restart's hidden representation.
-    max_epochs : int, default=30
-        Training epochs per restart. DDC's partition is settled within about 30 epochs (the
-        assignments saturate; later epochs lower the loss of the same partition), so the
-        defaults spend the budget on restarts instead (the papers: 100-200 epochs).
+    max_epochs : int or "auto", default="auto"
+        Training epochs per restart. ``"auto"``: 30 epochs or about 420 gradient steps,
+        whichever is fewer (``AUTO_EPOCHS``, ``AUTO_STEPS``; 30 epochs on up to 1 800 samples
+        at the default batch size, 11 on 5 000). DDC's partition is settled within a few
+        hundred steps (the assignments saturate; later steps lower the loss of the same
+        partition), so the defaults spend the budget on restarts instead (the papers:
+        100-200 epochs).
     batch_size : int, default=120
         Mini-batch size (clamped to the number of samples). The loss is computed on kernel
         matrices of each batch, so it should be much larger than ``n_clusters``.
@@ -228,6 +239,7 @@ class DDC(BaseDeepClusterer):
         "cs_normalization": [StrOptions(set(CS_NORMALIZATIONS))],
         "vote": [*POSITIVE_INT, None],
         "weight_init": [StrOptions(set(WEIGHT_INITS))],
+        "max_epochs": [*POSITIVE_INT, StrOptions({"auto"})],
     }
 
     def __init__(
@@ -249,7 +261,7 @@ class DDC(BaseDeepClusterer):
         cs_normalization: str = "pairs",
         n_init: int = 16,
         vote: int | None = None,
-        max_epochs: int = 30,
+        max_epochs: int | str = "auto",
         batch_size: int = 120,
         lr: float = 1e-3,
         optimizer: type[torch.optim.Optimizer] = torch.optim.Adam,
@@ -317,7 +329,14 @@ class DDC(BaseDeepClusterer):
     def _encoder_name(self) -> str:
         if self.encoder != "auto":
             return self.encoder
-        return "cnn" if len(self.input_shape_) == 3 else "mlp"
+        return "lenet" if len(self.input_shape_) == 3 else "mlp"
+
+    def _training_epochs(self, n_samples: int) -> int:
+        if self.max_epochs != "auto":
+            return self.max_epochs
+        # Batches per epoch as the training loader makes them (the last incomplete one dropped).
+        steps_per_epoch = n_samples // min(self.batch_size, n_samples)
+        return max(1, min(AUTO_EPOCHS, math.ceil(AUTO_STEPS / steps_per_epoch)))
 
     def _n_voters(self) -> int:
         return self.n_init if self.vote is None else min(self.vote, self.n_init)

@@ -98,3 +98,19 @@ def test_selection_and_rofm_tables():
     assert table[-1].startswith("| iris | A | 1 × 3 | 0.700 | 0.500 | 0.433 | 0.600 | 1 of 1 |")
     rofm = report.rofm_table(protocol, rows)
     assert rofm[-1].startswith("| A | 20 |")
+
+
+def test_trace_table_starts_at_the_initial_partition_and_counts_runs_that_kept_it():
+    def row(acc, nmi, start_acc, start_nmi):
+        return {"method": "A", "acc": acc, "nmi": nmi,
+                "trace": [{"epoch": 5, "acc": acc}, {"epoch": 10, "acc": acc}],
+                "trace_start": {"epoch": 0, "acc": start_acc, "nmi": start_nmi}}
+
+    protocol = Protocol(name="x", title="x", dataset="iris",
+                        methods=(Method("KMeans", "kmeans"), Method("A", "cm")))
+    rows = [row(0.6, 0.5, 0.5, 0.4), row(0.5, 0.5, 0.6, 0.4),
+            {"method": "KMeans", "acc": 0.4, "nmi": 0.3}]
+    table = report.trace_table(protocol, rows)
+    assert "| epoch | 0 | 5 | 10 |" in table
+    assert "| A | 0.550 | 0.550 | 0.550 |" in table
+    assert table[-1] == "| A | 1 of 2 | 2 of 2 |"

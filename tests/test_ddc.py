@@ -37,11 +37,28 @@ def test_patience_stops_early(blobs):
     assert model.n_iter_ < 200
 
 
-def test_images_get_the_cnn_encoder():
+def test_auto_epochs_are_30_or_about_420_steps_whichever_is_fewer(blobs, monkeypatch):
+    import skdeepclust._ddc
+    from skdeepclust._ddc import AUTO_EPOCHS, AUTO_STEPS
+
+    # 1 797 samples make 14 full batches of 120: 30 epochs are 420 steps.
+    assert DDC()._training_epochs(1797) == AUTO_EPOCHS == 30
+    assert DDC()._training_epochs(150) == AUTO_EPOCHS
+    assert DDC()._training_epochs(5000) == 11  # 41 batches: 451 steps
+    assert DDC(batch_size=60)._training_epochs(5000) == -(-AUTO_STEPS // 83)  # 6
+    assert DDC(max_epochs=7)._training_epochs(5000) == 7
+    X, _ = blobs
+    monkeypatch.setattr(skdeepclust._ddc, "AUTO_STEPS", 80)
+    model = fast(DDC, max_epochs="auto", batch_size=4).fit(X)  # 37 batches per epoch
+    assert model.n_iter_ == len(model.net_.history) == 3
+
+
+def test_images_get_the_lenet_encoder_and_its_mirror():
     X, _ = make_blobs_images(n_samples=40, n_clusters=2, image_shape=(1, 20, 20), random_state=0)
-    model = DDC(n_clusters=2, n_init=1, max_epochs=1, batch_size=20, random_state=0).fit(X)
-    assert isinstance(model.net_.module_.encoder, torch.nn.Module)
-    assert type(model.net_.module_.encoder).__name__ == "CNNEncoder"
+    model = DDC(n_clusters=2, reconstruction_weight=0.1, n_init=1, max_epochs=1, batch_size=20,
+                random_state=0).fit(X)
+    assert type(model.net_.module_.encoder).__name__ == "LeNetEncoder"
+    assert type(model.net_.module_.decoder).__name__ == "LeNetDecoder"
 
 
 def test_gru_encoder_on_sequences():

@@ -7,7 +7,7 @@ import math
 import torch
 from torch import nn
 
-from skdeepclust.nn.encoders import CNNEncoder, initialize
+from skdeepclust.nn.encoders import CNNEncoder, LeNetEncoder, initialize
 
 
 class MLPDecoder(nn.Module):
@@ -74,9 +74,37 @@ class CNNDecoder(nn.Module):
         return self.layers(encoding).flatten(1)
 
 
+class LeNetDecoder(nn.Module):
+    """Transposed mirror of :class:`~skdeepclust.nn.encoders.LeNetEncoder`.
+
+    ``upsample -> tconv5x5 -> ReLU -> upsample -> tconv5x5`` (linear output), upsampling to
+    the encoder's exact pre-pooling sizes.
+
+    Parameters
+    ----------
+    encoder : LeNetEncoder
+    """
+
+    def __init__(self, encoder: LeNetEncoder):
+        super().__init__()
+        (first, *size1), (second, *_) = encoder.block_shapes
+        in_channels, height, width = encoder.input_shape
+        self.layers = nn.Sequential(
+            nn.Upsample(size=(size1[0] - 4, size1[1] - 4)),
+            nn.ConvTranspose2d(second, first, 5),
+            nn.ReLU(),
+            nn.Upsample(size=(height - 4, width - 4)),
+            nn.ConvTranspose2d(first, in_channels, 5),
+        )
+
+    def forward(self, encoding: torch.Tensor) -> torch.Tensor:
+        """Reconstruction of shape (n, C*H*W) from the block-2 output (n, 64, h, w)."""
+        return self.layers(encoding).flatten(1)
+
+
 def build_decoder(encoder: nn.Module, n_features: int, hidden_dims: tuple[int, ...],
                   weight_init: str = "he") -> nn.Module:
-    """A decoder for ``encoder``: transposed CNN for the CNN encoder, else an MLP.
+    """A decoder for ``encoder``: the transposed mirror of a CNN encoder, else an MLP.
 
     Parameters
     ----------
@@ -91,6 +119,8 @@ def build_decoder(encoder: nn.Module, n_features: int, hidden_dims: tuple[int, .
     """
     if isinstance(encoder, CNNEncoder):
         decoder: nn.Module = CNNDecoder(encoder)
+    elif isinstance(encoder, LeNetEncoder):
+        decoder = LeNetDecoder(encoder)
     else:
         decoder = MLPDecoder(encoder.output_shape, tuple(hidden_dims)[-2::-1], n_features)
     initialize(decoder, weight_init)

@@ -8,9 +8,10 @@ from skdeepclust.nn.decoders import build_decoder
 from skdeepclust.nn.encoders import build_encoder
 
 
+@pytest.mark.parametrize("name", ["cnn", "lenet"])
 @pytest.mark.parametrize("shape", [(1, 28, 28), (3, 20, 20), (1, 25, 31)])
-def test_cnn_decoder_matches_input_size(shape):
-    encoder = build_encoder("cnn", shape)
+def test_cnn_decoders_match_input_size(name, shape):
+    encoder = build_encoder(name, shape)
     decoder = build_decoder(encoder, n_features=int(torch.tensor(shape).prod()), hidden_dims=())
     x = torch.randn(2, *shape)
     assert decoder(encoder(x)[-1]).shape == (2, x[0].numel())
