@@ -100,11 +100,36 @@ def _acedec_frozen(*names: str):
     return probe
 
 
+def _acedec_ema_centroids() -> None:
+    # ACeDeC's centroids as exponential moving averages (ClustPy's update: count
+    # m <- (m + n_k) / 2, rate 1 / (1 + m)) instead of cumulative running means, which all but
+    # freeze once the counts are large.
+    import torch
+
+    import skdeepclust.nn.acedec
+
+    @torch.no_grad()
+    def ema_update(centers, counts, z, labels):
+        k = centers.shape[0]
+        z = z.to(centers.dtype)
+        n_k = torch.bincount(labels, minlength=k).to(counts.dtype)
+        sums = torch.zeros_like(centers).index_add_(0, labels, z)
+        means = sums / n_k.clamp(min=1)[:, None]
+        new_counts = 0.5 * counts.clamp(max=1e6) + 0.5 * n_k
+        rate = (1.0 / (1.0 + new_counts))[:, None]
+        new_centers = torch.where((n_k > 0)[:, None], (1 - rate) * centers + rate * means,
+                                  centers)
+        return new_centers, new_counts
+
+    skdeepclust.nn.acedec.running_mean_update = ema_update
+
+
 #: Changes that no parameter reaches, applied to this process by ``--probe``.
 PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining,
           "acedec-fixed-beta": _acedec_frozen("beta"),
           "acedec-fixed-rotation": _acedec_frozen("V"),
-          "acedec-fixed-encoder": _acedec_frozen("autoencoder.encoder*")}
+          "acedec-fixed-encoder": _acedec_frozen("autoencoder.encoder*"),
+          "acedec-ema-centroids": _acedec_ema_centroids}
 
 
 def record(args) -> None:
