@@ -124,12 +124,30 @@ def _acedec_ema_centroids() -> None:
     skdeepclust.nn.acedec.running_mean_update = ema_update
 
 
+def _acedec_denoising() -> None:
+    # ACeDeC's clustering phase with the pretraining's input noise (std 0.2) on every training
+    # forward pass: the reconstruction stays that of a denoising autoencoder.
+    import torch
+
+    from skdeepclust.nn.acedec import ACeDeCNetwork
+
+    forward = ACeDeCNetwork.forward
+
+    def noisy_forward(self, x):
+        if self.training and torch.is_grad_enabled():
+            x = x + 0.2 * torch.randn_like(x)
+        return forward(self, x)
+
+    ACeDeCNetwork.forward = noisy_forward
+
+
 #: Changes that no parameter reaches, applied to this process by ``--probe``.
 PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining,
           "acedec-fixed-beta": _acedec_frozen("beta"),
           "acedec-fixed-rotation": _acedec_frozen("V"),
           "acedec-fixed-encoder": _acedec_frozen("autoencoder.encoder*"),
-          "acedec-ema-centroids": _acedec_ema_centroids}
+          "acedec-ema-centroids": _acedec_ema_centroids,
+          "acedec-denoising": _acedec_denoising}
 
 
 def record(args) -> None:
