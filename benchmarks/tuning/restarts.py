@@ -141,13 +141,27 @@ def _acedec_denoising() -> None:
     ACeDeCNetwork.forward = noisy_forward
 
 
+def _acedec_half_terms() -> None:
+    # ACeDeC's cluster and shared terms halved (ClustPy divides them by the number of spaces).
+    from skdeepclust.nn.acedec import ACeDeCObjective
+
+    forward = ACeDeCObjective.forward
+
+    def halved(self, *args, **kwargs):
+        terms = forward(self, *args, **kwargs)
+        return {**terms, "cluster": 0.5 * terms["cluster"], "shared": 0.5 * terms["shared"]}
+
+    ACeDeCObjective.forward = halved
+
+
 #: Changes that no parameter reaches, applied to this process by ``--probe``.
 PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining,
           "acedec-fixed-beta": _acedec_frozen("beta"),
           "acedec-fixed-rotation": _acedec_frozen("V"),
           "acedec-fixed-encoder": _acedec_frozen("autoencoder.encoder*"),
           "acedec-ema-centroids": _acedec_ema_centroids,
-          "acedec-denoising": _acedec_denoising}
+          "acedec-denoising": _acedec_denoising,
+          "acedec-half-terms": _acedec_half_terms}
 
 
 def record(args) -> None:
