@@ -226,7 +226,7 @@ class DDC(BaseDeepClusterer):
     sequences longer than any training sequence are accepted too. NaN anywhere else (inside a
     sequence, or in some channels of a time step) is an error, as are empty sequences, 1-D
     items and unequal channel counts in a list. ``reconstruction_weight > 0`` needs sequences
-    of one length (padding has nothing to reconstruct).
+    of one length in ``fit`` and ``score`` (padding has nothing to reconstruct).
 
     References
     ----------
@@ -391,6 +391,16 @@ class DDC(BaseDeepClusterer):
         # Batches per epoch as the training loader makes them (the last incomplete one dropped).
         steps_per_epoch = n_samples // min(self.batch_size, n_samples)
         return max(1, min(AUTO_EPOCHS, math.ceil(AUTO_STEPS / steps_per_epoch)))
+
+    def _selection_score(self, net, X: np.ndarray) -> float:
+        if self.reconstruction_weight > 0 and self._takes_sequences() and (
+                X.shape[1] != self.n_features_in_ or np.isnan(X).any()):
+            # The reconstruction term compares every time step of the training length.
+            raise ValueError(
+                "score with reconstruction_weight > 0 needs sequences of the training length "
+                f"{self.input_shape_[0]} (no padding): the decoder reconstructs every time step."
+            )
+        return super()._selection_score(net, X)
 
     def _n_voters(self) -> int:
         return self.n_init if self.vote is None else min(self.vote, self.n_init)

@@ -292,6 +292,11 @@ def test_reconstruction_needs_one_length(sequences):
         DDC(2, **{**GRU_FAST, "reconstruction_weight": 0.1}).fit(X)
     model = DDC(2, **{**GRU_FAST, "reconstruction_weight": 0.1}).fit([s[:5] for s in X])
     assert "train_reconstruction" in model.net_.history[-1]
+    assert np.isfinite(model.score([s[:5] for s in X]))
+    assert model.predict(X).shape == (len(X),)  # the decoder plays no part in predict
+    for other_lengths in ([s[:4] for s in X], X):
+        with pytest.raises(ValueError, match="needs sequences of the training length 5"):
+            model.score(other_lengths)
 
 
 def test_naive_companion_term_is_gaussian_kernel_on_last_hidden_states(sequences):
