@@ -40,7 +40,15 @@ from skdeepclust.utils._sklearn_compat import (
     SubclassOf,
     validate_params,
 )
-from skdeepclust.utils._validation import check_input_shape, split_image_input
+from skdeepclust.utils._validation import (
+    check_input_shape,
+    fit_steps,
+    is_table,
+    item_shapes,
+    pad_sequences,
+    sequence_lengths,
+    split_image_input,
+)
 
 
 def _has_soft_assignments(estimator) -> bool:
@@ -113,27 +121,111 @@ class EstimatorMixin:
         validate_params(self._parameter_constraints, self.get_params(deep=False),
                         type(self).__name__)
 
+    def _takes_sequences(self) -> bool:
+        """Whether the estimator, as configured, reads variable-length sequences.
+
+        Those come as a list of 2-D arrays ``(length_i, channels)`` or as a 3-D array
+        ``(n_samples, T, channels)`` whose trailing all-NaN time steps are padding. Only a
+        recurrent encoder can ignore the padding (DDC with ``encoder="gru"``).
+        """
+        return False
+
+    def _no_sequences_error(self, what: str) -> ValueError:
+        name = type(self).__name__
+        encoder = getattr(self, "encoder", None)
+        if isinstance(encoder, str):
+            name += f"(encoder={encoder!r})"
+        return ValueError(
+            f"{name} cannot take variable-length input ({what}): variable-length input needs "
+            "encoder='gru' (DDC)."
+        )
+
+    def _read_sequences(self, X, *, fitting: bool):
+        """List and 3-D sequence input in the form the rest of the validation reads.
+
+        A list of items of different shapes becomes one NaN-padded float32 array (only for an
+        estimator that takes sequences), a list of items of one shape their stacked array,
+        and a list of rows stays as it is. For an estimator that takes sequences, a 3-D array
+        is checked (NaN only as trailing padding) and its time axis fitted: to the longest
+        sequence at ``fit`` (to ``input_shape[0]`` when given and longer), and at least to
+        the training length afterwards, so the same sequences give the same array whatever
+        padding they came with.
+        """
+        shapes = item_shapes(X)
+        if shapes is not None and not is_table(shapes):
+            if len(set(shapes)) == 1:
+                X = np.asarray(X)  # items of one shape mean what their stacked array means
+            elif self._takes_sequences():
+                X = pad_sequences(X, shapes)
+            else:
+                raise self._no_sequences_error("a list of arrays of different shapes")
+        if not (isinstance(X, np.ndarray) and X.ndim == 3):
+            return X
+        if not self._takes_sequences():
+            if np.issubdtype(X.dtype, np.floating) and np.isnan(X).any():
+                message = str(self._no_sequences_error("a NaN-padded 3-D array"))
+                raise ValueError(f"Input X contains NaN. If it pads sequences: {message}")
+            return X
+        X = check_array(X, dtype=np.float32, allow_nd=True, ensure_all_finite="allow-nan",
+                        force_writeable=True, ensure_min_samples=2 if fitting else 1)
+        longest = int(sequence_lengths(X).max())
+        shape = self.input_shape if fitting else self.input_shape_
+        n_steps = longest if shape is None or len(shape) != 2 else max(longest, int(shape[0]))
+        return fit_steps(X, n_steps)
+
+    def _nan_policy(self) -> bool | str:
+        """``ensure_all_finite`` for scikit-learn's validation: NaN passes only as padding."""
+        return "allow-nan" if self._takes_sequences() else True
+
+    def _check_padding(self, X: np.ndarray) -> None:
+        """Reject NaN in validated 2-D ``X`` unless it is trailing padding of sequences."""
+        if not self._takes_sequences() or not np.isnan(X).any():
+            return
+        if len(self.input_shape_) != 2:
+            raise ValueError(
+                "Input X contains NaN, which marks only the padding of sequences "
+                f"(samples of shape (T, channels)); got samples of shape {self.input_shape_}."
+            )
+        sequence_lengths(X.reshape(len(X), *self.input_shape_))
+
     def _validate_fit_input(self, X) -> np.ndarray:
+        X = self._read_sequences(X, fitting=True)
         X, sample_shape = split_image_input(X, self.input_shape)
-        X = validate_data(self, X, dtype=np.float32, ensure_min_samples=2, force_writeable=True)
+        X = validate_data(self, X, dtype=np.float32, ensure_min_samples=2, force_writeable=True,
+                          ensure_all_finite=self._nan_policy())
         self.input_shape_ = check_input_shape(
             sample_shape if sample_shape is not None else self.input_shape, X.shape[1]
         )
+        self._check_padding(X)
         return X
 
     def _validate_input(self, X) -> np.ndarray:
         check_is_fitted(self)
+        X = self._read_sequences(X, fitting=False)
         ndim = getattr(X, "ndim", None)
         if ndim is not None and ndim > 2:
             X = np.asarray(X)
-            if tuple(X.shape[1:]) != self.input_shape_:
+            if self._takes_sequences() and X.ndim == 3:
+                if X.shape[2] != self.input_shape_[1]:
+                    raise ValueError(
+                        f"X has sequences with {X.shape[2]} channels, but "
+                        f"{type(self).__name__} was fitted on {self.input_shape_[1]}."
+                    )
+            elif tuple(X.shape[1:]) != self.input_shape_:
                 raise ValueError(
                     f"X has samples of shape {tuple(X.shape[1:])}, but {type(self).__name__} "
                     f"was fitted on samples of shape {self.input_shape_}."
                 )
             X = X.reshape(X.shape[0], -1)
-        return validate_data(self, X, dtype=np.float32, reset=False, force_writeable=True)
-
+            if X.shape[1] != self.n_features_in_:
+                # Sequences longer than any in training, checked by _read_sequences: the
+                # recurrent encoder reads any number of time steps, so the channels must
+                # match (above) but not the flat width.
+                return X
+        X = validate_data(self, X, dtype=np.float32, reset=False, force_writeable=True,
+                          ensure_all_finite=self._nan_policy())
+        self._check_padding(X)
+        return X
 
     def _map_numpy(self, Z: np.ndarray, function) -> np.ndarray:
         """Apply a torch map of the trained network to the rows of ``Z``, batch by batch."""
@@ -411,7 +503,9 @@ class BaseDeepClusterer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
-            Training data. Images may be passed as (n_samples, C, H, W).
+            Training data. Images may be passed as (n_samples, C, H, W). Where the estimator
+            takes sequences (``DDC(encoder="gru")``), also a list of arrays of shape
+            (length_i, channels) or a NaN-padded array (n_samples, T, channels).
         y : Ignored
             Not used, present for API consistency.
 
@@ -502,6 +596,7 @@ class BaseDeepClusterer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+            Or sequences, as in :meth:`fit`.
 
         Returns
         -------
@@ -516,6 +611,7 @@ class BaseDeepClusterer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+            Or sequences, as in :meth:`fit`.
 
         Returns
         -------
@@ -532,6 +628,7 @@ class BaseDeepClusterer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+            Or sequences, as in :meth:`fit`.
 
         Returns
         -------
@@ -548,6 +645,7 @@ class BaseDeepClusterer(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, *input_shape)
+            Or sequences, as in :meth:`fit`.
         y : Ignored
 
         Returns

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -14,6 +15,7 @@ from skdeepclust.losses.uco import UCO_KERNELS, UCO_WEIGHTINGS
 from skdeepclust.nn.ddc import DDC_TERMS, DDCNetwork, DDCObjective
 from skdeepclust.nn.encoders import (
     ENCODERS,
+    GRU_INPUT_MESSAGE,
     WEIGHT_INITS,
     check_encoder_options,
     count_blocks,
@@ -53,17 +55,19 @@ class DDC(BaseDeepClusterer):
     encoder : {"auto", "mlp", "cnn", "lenet", "gru"}, nn.Module class or instance, default="auto"
         ``"mlp"``: fully connected (``hidden_dims``); ``"cnn"``: the small CNN of the DDC-UCO
         code for images of at least 20x20; ``"lenet"``: the DDC paper's LeNet-style CNN for
-        images of at least 16x16; ``"gru"``: a 2-layer bidirectional GRU for sequences of shape
-        ``(T, F)``. ``"auto"`` picks ``"lenet"`` for samples of shape (C, H, W) and ``"mlp"``
-        otherwise: on MNIST-5k's tuning seeds its restarts reached ACC 0.62-0.73 against
-        0.44-0.46 for ``"cnn"``, at a third of the cost per epoch. Options of a
-        built-in encoder are routed as ``encoder__<option>`` (e.g.
-        ``encoder__first_block_pooled=True`` for the DTKC block layout; the list is
-        :data:`skdeepclust.nn.encoders.ENCODER_OPTIONS`). Your own network: a
-        ``torch.nn.Module`` class, built per restart with the routed ``encoder__*``
-        parameters, or an instance, copied per restart; it
-        receives batches of shape ``(n, *input_shape)`` and returns the encoding or a tuple
-        of block outputs ending with it (the contract is in :mod:`skdeepclust.nn.user`).
+        images of at least 16x16; ``"gru"``: a 2-layer bidirectional GRU for sequences, of one
+        length or of different lengths (see Notes). ``"auto"`` picks ``"lenet"`` for samples
+        of shape (C, H, W) and ``"mlp"`` otherwise: on MNIST-5k's tuning seeds its restarts
+        reached ACC 0.62-0.73 against 0.44-0.46 for ``"cnn"``, at a third of the cost per
+        epoch. Options of a built-in encoder are routed as ``encoder__<option>`` (e.g.
+        ``encoder__first_block_pooled=True`` for the DTKC block layout; the GRU's width,
+        depth and direction as ``encoder__hidden_size`` (default 32 units per direction),
+        ``encoder__n_layers`` (default 2, one block each) and ``encoder__bidirectional``
+        (default True); the list is :data:`skdeepclust.nn.encoders.ENCODER_OPTIONS`). Your
+        own network: a ``torch.nn.Module`` class, built per restart with the routed
+        ``encoder__*`` parameters, or an instance, copied per restart; it receives batches of
+        shape ``(n, *input_shape)`` and returns the encoding or a tuple of block outputs
+        ending with it (the contract is in :mod:`skdeepclust.nn.user`).
     decoder : "auto", nn.Module class or instance, default="auto"
         The decoder of DDC-AE (used when ``reconstruction_weight > 0``): ``"auto"`` mirrors
         a built-in encoder; with your own encoder pass your own decoder (routed parameters
@@ -86,7 +90,10 @@ class DDC(BaseDeepClusterer):
         separation term computed with a kernel on the block output, either the Gaussian kernel
         on the flattened output (``"naive"``, DDC-UCO_N) or the structure-exploiting tensor
         kernel (``"tensor"``, DDC-UCO_T). The MLP encoder has one block per hidden layer, the
-        CNN and GRU encoders two.
+        CNN encoders two, the GRU one per layer: its last hidden state (both directions), on
+        which ``"naive"`` is the Gaussian kernel of the recurrent DDC (RDTKC in the DTKC
+        appendix). ``"tensor"`` with ``encoder="gru"`` is refused: on vectors it would
+        compare only their directions.
     uco_weight : float, default=0.01
         Weight :math:`\lambda` of the companion objectives.
     uco_weighting : {"constant", "linear", "exponential"}, default="constant"
@@ -137,7 +144,8 @@ class DDC(BaseDeepClusterer):
         lowest-loss epoch are restored at the end of each restart either way.
     input_shape : tuple of int or None, default=None
         Shape of one sample when ``X`` is passed flat, e.g. ``(1, 28, 28)``. Not needed when
-        ``X`` is passed with its natural shape, e.g. (n_samples, 1, 28, 28).
+        ``X`` is passed with its natural shape, e.g. (n_samples, 1, 28, 28). For sequences,
+        ``(T, channels)`` pads them to at least ``T`` time steps.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra skorch callbacks, copied for each restart.
     device : {"auto", "cpu", "cuda", "cuda:N"}, default="auto"
@@ -171,9 +179,10 @@ class DDC(BaseDeepClusterer):
     n_iter_ : int
         Epochs run by the selected restart.
     input_shape_ : tuple of int
-        Shape of one sample.
+        Shape of one sample; for sequences ``(T, channels)`` with ``T`` the longest training
+        sequence (or ``input_shape[0]``).
     n_features_in_ : int
-        Number of (flattened) input features.
+        Number of (flattened) input features (``T * channels`` for sequences).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Input column names, when ``X`` had string column names.
 
@@ -198,6 +207,26 @@ class DDC(BaseDeepClusterer):
 
     ``predict_proba`` returns the (voted) softmax assignments, ``transform`` the head's hidden
     representation (after BatchNorm), of width ``n_hidden``.
+
+    **Sequences** (``encoder="gru"``, the recurrent DDC of the DTKC appendix). ``fit``,
+    ``predict``, ``fit_predict``, ``transform``, ``predict_proba`` and ``score`` take
+
+    - a list of ``n_samples`` arrays of shape ``(length_i, channels)``, lengths free, the
+      channels shared (aeon's, tslearn's and sktime's way of holding unequal-length series);
+    - a 3-D array of shape ``(n_samples, T, channels)``, where time steps whose values are
+      all NaN after a sequence's last observed step are padding (tslearn's convention);
+      without NaN, every sequence is ``T`` steps long;
+    - 2-D ``X`` of shape ``(n_samples, T * channels)`` with ``input_shape=(T, channels)``.
+
+    A list becomes a NaN-padded float32 array when it is read, so restarts, batching and
+    scikit-learn's indexing (``GridSearchCV`` folds of a list) work as for any array. The GRU
+    reads each sequence's length from its padding and runs on packed sequences, so padding
+    never reaches the representation: a sequence gets the same embedding and label however
+    much padding it carries, and in whatever order or company it is passed. After ``fit``,
+    sequences longer than any training sequence are accepted too. NaN anywhere else (inside a
+    sequence, or in some channels of a time step) is an error, as are empty sequences, 1-D
+    items and unequal channel counts in a list. ``reconstruction_weight > 0`` needs sequences
+    of one length in ``fit`` and ``score`` (padding has nothing to reconstruct).
 
     References
     ----------
@@ -319,11 +348,36 @@ class DDC(BaseDeepClusterer):
             raise ValueError("term_weights are all 0 and there is no other term to train on.")
         if not is_user_module(self.encoder):
             check_encoder_options(self._encoder_name(), self._routed_params("encoder__"))
+        if self._takes_sequences():
+            self._check_sequence_params(X)
         if (self.reconstruction_weight > 0 and is_user_module(self.encoder)
                 and not is_user_module(self.decoder)):
             raise ValueError(
                 "reconstruction_weight > 0 with your own encoder needs your own decoder: pass "
                 "decoder= an nn.Module class or instance that maps the encoding to the input."
+            )
+
+    def _takes_sequences(self) -> bool:
+        return isinstance(self.encoder, str) and self.encoder == "gru"
+
+    def _check_sequence_params(self, X: np.ndarray) -> None:
+        """What the recurrent encoder needs from the data and the other parameters."""
+        if len(self.input_shape_) != 2:
+            raise ValueError(GRU_INPUT_MESSAGE.format(shape=self.input_shape_))
+        if self.uco_kernel == "tensor":
+            # The GRU's blocks are vectors (last hidden states). On a vector the tensor kernel
+            # only compares directions (its one-dimensional row spaces), a different kernel
+            # from the Gaussian one of the recurrent DDC's companion objectives.
+            raise ValueError(
+                "uco_kernel='tensor' needs blocks with a tensor structure (feature maps); the "
+                "blocks of encoder='gru' are last hidden states (vectors), on which the tensor "
+                "kernel would compare only their directions. Use uco_kernel='naive' for "
+                "recurrent encoders (the Gaussian kernel on each layer's last hidden state)."
+            )
+        if self.reconstruction_weight > 0 and np.isnan(X).any():
+            raise ValueError(
+                "reconstruction_weight > 0 needs sequences of one length: the decoder "
+                "reconstructs every time step, and padding has no values to reconstruct."
             )
 
     def _encoder_name(self) -> str:
@@ -337,6 +391,16 @@ class DDC(BaseDeepClusterer):
         # Batches per epoch as the training loader makes them (the last incomplete one dropped).
         steps_per_epoch = n_samples // min(self.batch_size, n_samples)
         return max(1, min(AUTO_EPOCHS, math.ceil(AUTO_STEPS / steps_per_epoch)))
+
+    def _selection_score(self, net, X: np.ndarray) -> float:
+        if self.reconstruction_weight > 0 and self._takes_sequences() and (
+                X.shape[1] != self.n_features_in_ or np.isnan(X).any()):
+            # The reconstruction term compares every time step of the training length.
+            raise ValueError(
+                "score with reconstruction_weight > 0 needs sequences of the training length "
+                f"{self.input_shape_[0]} (no padding): the decoder reconstructs every time step."
+            )
+        return super()._selection_score(net, X)
 
     def _n_voters(self) -> int:
         return self.n_init if self.vote is None else min(self.vote, self.n_init)

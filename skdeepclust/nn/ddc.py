@@ -150,7 +150,9 @@ class DDCObjective(nn.Module):
         Number of encoder blocks in the network output (after assignments and hidden).
     uco_kernel : {None, "naive", "tensor"}, default=None
         Kernel of the companion objectives: the Gaussian kernel on flattened block outputs,
-        or the structure-exploiting tensor kernel (:mod:`skdeepclust.kernels`).
+        or the structure-exploiting tensor kernel (:mod:`skdeepclust.kernels`). On the blocks
+        of the GRU encoder (each layer's last hidden state, a vector) ``"naive"`` is the
+        Gaussian kernel on those states, the companion objective of the recurrent DDC.
     uco_weight : float, default=0.01
         :math:`\lambda`.
     uco_weighting : {"constant", "linear", "exponential"}, default="constant"

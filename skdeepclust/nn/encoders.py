@@ -6,10 +6,13 @@ that needs only the encoding takes the last element.
 
 from __future__ import annotations
 
+import inspect
 import math
+from numbers import Integral
 
 import torch
 from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence
 
 
 def he_init(module: nn.Module) -> None:
@@ -163,37 +166,97 @@ class LeNetEncoder(nn.Module):
 
 
 class GRUEncoder(nn.Module):
-    """Bidirectional multi-layer GRU for sequences (the recurrent DDC of the DTKC appendix).
+    r"""Multi-layer GRU for sequences of any length (the recurrent DDC of the DTKC appendix).
 
-    Block ``l`` is the last hidden state of layer ``l``, both directions concatenated.
+    Block ``l`` is the last hidden state of layer ``l``: the state after the sequence's last
+    observed time step in the forward direction, concatenated with the state after time step
+    0 in the backward direction (when ``bidirectional``). These vectors are what the companion
+    objectives of recurrent DDC compare (``uco_kernel="naive"``: a Gaussian kernel on each
+    layer's last hidden state, the DTKC appendix's RDTKC).
+
+    **Variable lengths.** A batch holds sequences padded with NaN to a common number of time
+    steps (scikit-learn-style arrays have one width; tslearn marks padding the same way):
+    time steps whose values are all NaN *after a sequence's last observed step* are padding.
+    Each sequence's length is read from that mask, the padding is zero-filled and the batch is
+    packed (:func:`torch.nn.utils.rnn.pack_padded_sequence`), so padding never enters the
+    recurrence and a sequence gets the same blocks however much padding it carries and
+    whichever other sequences share its batch. A batch without padding runs unpacked (same
+    result, less work). NaN that is not trailing padding is not detected here; the
+    estimators reject it when they read their input.
 
     Parameters
     ----------
     input_shape : tuple of int
-        ``(T, F)``: time steps and features per step.
+        ``(T, F)``: time steps and features (channels) per step. Only ``F`` constrains the
+        input; batches may hold any number of time steps.
     hidden_size : int, default=32
         Units per direction and layer.
     n_layers : int, default=2
+        Stacked GRU layers, one block each.
+    bidirectional : bool, default=True
+        Run every layer in both directions (block width ``2 * hidden_size``) or forward only
+        (``hidden_size``).
     """
 
-    def __init__(self, input_shape: tuple[int, int], hidden_size: int = 32, n_layers: int = 2):
+    def __init__(self, input_shape: tuple[int, int], hidden_size: int = 32, n_layers: int = 2,
+                 bidirectional: bool = True):
         super().__init__()
+        # nn.GRU accepts any truthy value for bidirectional; a typo such as "no" must not
+        # silently mean True.
+        if not isinstance(bidirectional, bool):
+            raise TypeError(f"encoder__bidirectional must be True or False; got {bidirectional!r}.")
+        for name, value in (("hidden_size", hidden_size), ("n_layers", n_layers)):
+            if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+                raise ValueError(f"encoder__{name} must be a positive int; got {value!r}.")
         self.input_shape = tuple(input_shape)
+        self.n_directions = 2 if bidirectional else 1
+        # int(): nn.GRU takes only Python ints, grids often hold NumPy ones.
         self.gru = nn.GRU(
-            input_shape[1], hidden_size, num_layers=n_layers, batch_first=True,
-            bidirectional=True,
+            input_shape[1], int(hidden_size), num_layers=int(n_layers), batch_first=True,
+            bidirectional=bidirectional,
         )
-        self.output_shape: tuple[int, ...] = (2 * hidden_size,)
+        self.output_shape: tuple[int, ...] = (self.n_directions * int(hidden_size),)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """Block outputs for ``x`` of shape (n, T*F) or (n, T, F): each of shape (n, 2*hidden)."""
-        x = x.reshape(x.shape[0], *self.input_shape)
-        _, last = self.gru(x)  # (n_layers * 2, n, hidden)
-        return tuple(
-            torch.cat([last[2 * layer], last[2 * layer + 1]], dim=1)
-            for layer in range(self.gru.num_layers)
-        )
+        """Block outputs, one per layer, each of shape (n, n_directions * hidden_size).
 
+        Parameters
+        ----------
+        x : Tensor of shape (n, T * F) or (n, T, F)
+            Any ``T``; trailing all-NaN time steps are padding (see the class docstring).
+
+        Returns
+        -------
+        blocks : tuple of ``n_layers`` Tensors of shape (n, n_directions * hidden_size)
+            Last hidden state of each layer, layer 0 nearest the input.
+        """
+        n = x.shape[0]
+        x = x.reshape(n, -1, self.input_shape[1])
+        missing = torch.isnan(x)
+        padding = missing.all(dim=2)  # (n, T): whole time steps without values
+        if bool(padding.any()):
+            # Length = index of the last observed step + 1, so only trailing padding shortens
+            # a sequence.
+            steps = torch.arange(1, x.shape[1] + 1, device=x.device)
+            lengths = ((~padding) * steps).amax(dim=1).cpu()
+            if bool((lengths == 0).any()):
+                raise ValueError("A sequence of the batch is empty: all its time steps are NaN.")
+            packed = pack_padded_sequence(x.masked_fill(missing, 0.0), lengths,
+                                          batch_first=True, enforce_sorted=False)
+            _, last = self.gru(packed)  # unsorted back to the batch order by nn.GRU
+        else:
+            _, last = self.gru(x)
+        # last: (n_layers * n_directions, n, hidden), layer-major, directions within a layer.
+        per_layer = last.reshape(self.gru.num_layers, self.n_directions, n, -1)
+        return tuple(torch.cat(tuple(layer), dim=1) for layer in per_layer)
+
+
+#: What encoder="gru" reads, for the errors that find something else.
+GRU_INPUT_MESSAGE = (
+    "encoder='gru' needs sequences: a list of 2-D arrays (length_i, channels), a 3-D array "
+    "(n, T, channels) (NaN-padded when lengths differ), or 2-D X with input_shape=(T, "
+    "channels); got samples of shape {shape}."
+)
 
 #: Built-in encoders by name: class and the keyword options a user may route to it
 #: (``encoder__<option>=...``).
@@ -204,7 +267,7 @@ ENCODER_OPTIONS: dict[str, tuple[str, ...]] = {
     "mlp": ("batch_norm",),
     "cnn": ("channels", "first_block_pooled"),
     "lenet": ("channels",),
-    "gru": ("hidden_size", "n_layers"),
+    "gru": ("hidden_size", "n_layers", "bidirectional"),
 }
 ENCODERS = tuple(ENCODER_CLASSES)
 
@@ -214,7 +277,9 @@ def count_blocks(name: str, hidden_dims: tuple[int, ...], options: dict | None =
     if name == "mlp":
         return max(len(hidden_dims), 1)
     if name == "gru":
-        return (options or {}).get("n_layers", 2)
+        # One block per layer; the default is GRUEncoder's own, so the two cannot drift apart.
+        default = inspect.signature(GRUEncoder).parameters["n_layers"].default
+        return (options or {}).get("n_layers", default)
     return 2  # cnn_small and the LeNet CNN have two blocks each
 
 
@@ -285,10 +350,7 @@ def build_encoder(
         encoder = ENCODER_CLASSES[name](input_shape, **options)
     else:
         if len(input_shape) != 2:
-            raise ValueError(
-                "encoder='gru' needs sequences: X of shape (n, T, F), or 2-D X with "
-                f"input_shape=(T, F); got samples of shape {tuple(input_shape)}."
-            )
+            raise ValueError(GRU_INPUT_MESSAGE.format(shape=tuple(input_shape)))
         encoder = GRUEncoder(input_shape, **options)
     initialize(encoder, weight_init)
     return encoder

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from skdeepclust.nn.ddc import DDCNetwork
-from skdeepclust.nn.encoders import CNNEncoder, build_encoder
+from skdeepclust.nn.encoders import CNNEncoder, build_encoder, count_blocks
 
 
 def test_mlp_blocks():
@@ -74,6 +74,45 @@ def test_gru_blocks():
     blocks = encoder(torch.randn(4, 30))
     assert len(blocks) == 2
     assert all(tuple(b.shape) == (4, 64) for b in blocks)
+
+
+def test_gru_ignores_trailing_nan_padding():
+    # Each sequence alone and unpadded, against the same sequences NaN-padded in one batch.
+    generator = torch.Generator().manual_seed(0)
+    encoder = build_encoder("gru", (10, 3), hidden_size=4).eval()
+    lengths = [10, 3, 7, 1]
+    batch = torch.full((4, 15, 3), float("nan"))
+    alone = []
+    for i, length in enumerate(lengths):
+        sequence = torch.randn(length, 3, generator=generator)
+        batch[i, :length] = sequence
+        with torch.no_grad():
+            alone.append(encoder(sequence[None]))
+    with torch.no_grad():
+        blocks = encoder(batch.flatten(1))
+    for layer, block in enumerate(blocks):
+        expected = torch.cat([single[layer] for single in alone])
+        torch.testing.assert_close(block, expected, atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize("options, widths", [
+    ({}, [64, 64]),
+    ({"hidden_size": 5, "n_layers": 3}, [10, 10, 10]),
+    ({"hidden_size": 5, "n_layers": 1, "bidirectional": False}, [5]),
+])
+def test_gru_width_depth_and_direction(options, widths):
+    encoder = build_encoder("gru", (6, 2), **options)
+    blocks = encoder(torch.zeros(3, 12))
+    assert [tuple(b.shape) for b in blocks] == [(3, w) for w in widths]
+    assert encoder.output_shape == (widths[-1],)
+    assert count_blocks("gru", (), options) == len(widths)
+
+
+def test_gru_rejects_an_empty_sequence():
+    batch = torch.zeros(2, 4, 3)
+    batch[1] = float("nan")
+    with pytest.raises(ValueError, match="empty"):
+        build_encoder("gru", (4, 3))(batch)
 
 
 def test_unknown_encoder():
