@@ -154,6 +154,25 @@ def _acedec_half_terms() -> None:
     ACeDeCObjective.forward = halved
 
 
+def _acedec_scale_free() -> None:
+    # ACeDeC's cluster and shared terms times s.detach() / s, s the batch's total variance of
+    # the rotated embedding: the same values, but no gradient along a rescaling of the
+    # embedding (shrinking it lowers both terms without changing the clustering).
+    from skdeepclust.nn.acedec import ACeDeCObjective
+
+    forward = ACeDeCObjective.forward
+
+    def scale_free(self, outputs, *args, **kwargs):
+        terms = forward(self, outputs, *args, **kwargs)
+        rotated = outputs[1]
+        scale = ((rotated - rotated.mean(0)) ** 2).sum(1).mean()
+        factor = scale.detach() / scale
+        return {**terms, "cluster": terms["cluster"] * factor,
+                "shared": terms["shared"] * factor}
+
+    ACeDeCObjective.forward = scale_free
+
+
 #: Changes that no parameter reaches, applied to this process by ``--probe``.
 PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining,
           "acedec-fixed-beta": _acedec_frozen("beta"),
@@ -161,7 +180,8 @@ PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining
           "acedec-fixed-encoder": _acedec_frozen("autoencoder.encoder*"),
           "acedec-ema-centroids": _acedec_ema_centroids,
           "acedec-denoising": _acedec_denoising,
-          "acedec-half-terms": _acedec_half_terms}
+          "acedec-half-terms": _acedec_half_terms,
+          "acedec-scale-free": _acedec_scale_free}
 
 
 def record(args) -> None:
