@@ -12,11 +12,20 @@ Seeds
 Defaults may be chosen only by looking at runs on :data:`TUNING_SEEDS`; every reported
 number comes from :data:`REPORTING_SEEDS`. A seed is the ``random_state`` of one run; for
 subsampled data the subsample is fixed (drawn with seed 0) so that seeds vary only the method.
+
+Time series
+-----------
+The series sets (:data:`SERIES_SETS`) come from aeon and tslearn, optional benchmark
+dependencies (the ``bench`` extra), and load without a network: their files ship inside the
+packages. :func:`load_series` gives a :class:`SeriesDataset`; the ``ts_kmeans`` baseline
+(tslearn's ``TimeSeriesKMeans``) is skipped with a message when tslearn is missing.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -69,6 +78,9 @@ class Method:
     params: dict = field(default_factory=dict)
 
     def build(self, data: Dataset, seed: int, device: str) -> BaseEstimator:
+        if self.factory in SERIES_METHODS:
+            estimator = SERIES_METHODS[self.factory](data.n_clusters, seed, device, data)
+            return estimator.set_params(**self.params)
         if self.factory.startswith("preset:"):
             name = self.factory.removeprefix("preset:")
             estimator = presets.PRESETS[name](**{"n_clusters": data.n_clusters, **self.params})
@@ -82,6 +94,25 @@ class Method:
     @property
     def flat_input(self) -> bool:
         return self.factory in FLAT_INPUT
+
+    @property
+    def missing_requirement(self) -> str | None:
+        """The optional package this method needs and that is not installed, if any."""
+        module = REQUIRES.get(self.factory)
+        if module is None or importlib.util.find_spec(module) is not None:
+            return None
+        return module
+
+    def input_for(self, data: Dataset, estimator: BaseEstimator):
+        """The view of ``data`` this method's estimator is fitted on."""
+        if self.flat_input:
+            return data.X_flat
+        if self.factory == "ts_kmeans":
+            # tslearn's euclidean k-means rejects NaN, so it gets series of one length; its
+            # DTW reads NaN padding as the end of a series.
+            metric = estimator.get_params()["metric"]
+            return data.X_equal if metric == "euclidean" else data.X_padded
+        return data.X
 
 
 @dataclass(frozen=True)
@@ -141,7 +172,10 @@ class Protocol:
 
 
 def load_protocol_dataset(name: str) -> Dataset:
-    """A dataset of the main job, or ``"fashion_mnist_train"`` (the 60 000 training images)."""
+    """A dataset of the main job, ``"fashion_mnist_train"`` (the 60 000 training images), or
+    a series set of :data:`SERIES_SETS`."""
+    if name in SERIES_SETS:
+        return load_series(name)
     if name == "fashion_mnist_train":
         from skdeepclust.datasets import load_fashion_mnist
 
@@ -262,7 +296,7 @@ def run_one(method: Method, data: Dataset, seed: int, device: str,
     """Fit one estimator on ``data`` with ``random_state=seed`` and score it."""
     estimator = method.build(data, seed, device)
     params = describe_params(estimator)
-    X = data.X_flat if method.flat_input else data.X
+    X = method.input_for(data, estimator)
     if trace_every and "callbacks" in estimator.get_params():
         estimator.set_params(callbacks=[("trace", Trace(X, data.y, trace_every))])
     start = time.perf_counter()
@@ -308,6 +342,11 @@ def run_protocol(protocol: Protocol, seeds: list[int], labels: list[str] | None 
         command = f"OMP_NUM_THREADS={os.environ['OMP_NUM_THREADS']} {command}"
     rows = []
     for method in methods:
+        missing = method.missing_requirement
+        if missing:
+            log(f"{protocol.name} {method.label}: skipped, it needs {missing}, which is not "
+                f"installed (pip install -e '.[bench]')")
+            continue
         for seed in seeds:
             row = run_one(method, data, seed, device, protocol.trace_every)
             row = {"protocol": protocol.name, "dataset": data.name, **row,
@@ -325,3 +364,150 @@ def read_results(path: Path) -> list[dict]:
         return []
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+# ------------------------------------------------------------------------------ time series
+
+
+def _optional(module: str, needed_for: str):
+    """Import an optional benchmark dependency, or say how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise ImportError(
+            f"{needed_for} needs {module.split('.')[0]}, an optional benchmark dependency: "
+            "pip install -e '.[bench]'"
+        ) from error
+
+
+def z_normalise(series: np.ndarray) -> np.ndarray:
+    """Each channel of a ``(length, channels)`` series to mean 0 and standard deviation 1
+    over its own time steps (a constant channel is only centred)."""
+    series = np.asarray(series, dtype=np.float64)
+    std = series.std(axis=0)
+    return ((series - series.mean(axis=0)) / np.where(std > 0, std, 1.0)).astype(np.float32)
+
+
+def resample(series: np.ndarray, length: int) -> np.ndarray:
+    """A ``(length_i, channels)`` series linearly interpolated, channel by channel, onto
+    ``length`` equally spaced steps over the same span (first and last values kept)."""
+    old = np.linspace(0.0, 1.0, len(series))
+    new = np.linspace(0.0, 1.0, length)
+    return np.stack([np.interp(new, old, series[:, c]) for c in range(series.shape[1])],
+                    axis=1).astype(np.float32)
+
+
+@dataclass
+class SeriesDataset(Dataset):
+    """Labelled time series, each z-normalised (:func:`z_normalise`).
+
+    ``X`` is what the recurrent methods get: a float32 array of shape (n, T, channels) when
+    all series have ``T`` steps, else a list of float32 arrays of shape (length_i, channels).
+    Views for the baselines: ``X_equal`` (n, T, channels) is ``X`` itself for series of one
+    length and, for series of different lengths, each series resampled to the longest length
+    (:func:`resample`), since KMeans and tslearn's euclidean k-means need one length;
+    ``X_flat`` is ``X_equal`` with one row per series; ``X_padded`` holds the series
+    NaN-padded after their end to the longest length (tslearn's ``to_time_series_dataset``
+    layout, which its DTW reads as series of different lengths).
+    """
+
+    @property
+    def variable_length(self) -> bool:
+        return isinstance(self.X, list)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.array([len(x) for x in self.X])
+
+    @property
+    def X_equal(self) -> np.ndarray:
+        if not self.variable_length:
+            return self.X
+        longest = int(self.lengths.max())
+        return np.stack([resample(x, longest) for x in self.X])
+
+    @property
+    def X_flat(self) -> np.ndarray:
+        return self.X_equal.reshape(len(self.y), -1)
+
+    @property
+    def X_padded(self) -> np.ndarray:
+        if not self.variable_length:
+            return self.X
+        padded = np.full((len(self.X), int(self.lengths.max()), self.X[0].shape[1]), np.nan,
+                         dtype=np.float32)
+        for i, x in enumerate(self.X):
+            padded[i, : len(x)] = x
+        return padded
+
+
+#: Crop of the variable-length set made from BasicMotions: each series keeps its first
+#: ``length_i`` steps, ``length_i`` drawn uniformly from 50 % to 100 % of its 100 steps (50 to
+#: 100 steps, both included) with this seed.
+CROP_SEED = 0
+CROP_FRACTION = (0.5, 1.0)
+
+#: The series sets: name -> (source, set name, description). All ship inside aeon or tslearn
+#: (no download); train and test splits are used together, as clustering has no test set.
+SERIES_SETS: dict[str, tuple[str, str, str]] = {
+    "basicmotions": ("aeon", "BasicMotions", "80 series x 100 steps x 6 channels, 4 classes"),
+    "gunpoint": ("aeon", "GunPoint", "200 series x 150 steps, 2 classes"),
+    "arrowhead": ("aeon", "ArrowHead", "211 series x 251 steps, 3 classes"),
+    "trace": ("tslearn", "Trace", "200 series x 275 steps, 4 classes"),
+    "basicmotions_cropped": ("aeon", "BasicMotions",
+                             "80 series of 50-100 steps x 6 channels, 4 classes"),
+    "japanesevowels": ("aeon", "JapaneseVowels",
+                       "640 series of 7-29 steps x 12 channels, 9 speakers"),
+}
+
+
+def _read_aeon(name: str) -> tuple[list[np.ndarray], np.ndarray]:
+    datasets = _optional("aeon.datasets", f"the series set {name}")
+    # aeon holds series as (channels, steps): an array for one length, a list otherwise.
+    X, y = datasets.load_classification(name)
+    return [np.asarray(x, dtype=np.float64).T for x in X], np.asarray(y)
+
+
+def _read_tslearn(name: str) -> tuple[list[np.ndarray], np.ndarray]:
+    datasets = _optional("tslearn.datasets", f"the series set {name}")
+    X_train, y_train, X_test, y_test = datasets.CachedDatasets().load_dataset(name)
+    X = np.concatenate([X_train, X_test])  # (n, steps, channels)
+    return [np.asarray(x, dtype=np.float64) for x in X], np.concatenate([y_train, y_test])
+
+
+def load_series(name: str) -> SeriesDataset:
+    """A series set of :data:`SERIES_SETS`, each series z-normalised over its own steps.
+
+    ``"basicmotions_cropped"`` crops BasicMotions (:data:`CROP_SEED`, :data:`CROP_FRACTION`)
+    before normalising each cropped series. Labels are coded 0..k-1 in sorted order.
+    """
+    if name not in SERIES_SETS:
+        raise ValueError(f"unknown series set {name!r}; choose from {sorted(SERIES_SETS)}")
+    source, set_name, _ = SERIES_SETS[name]
+    series, labels = (_read_aeon if source == "aeon" else _read_tslearn)(set_name)
+    if name == "basicmotions_cropped":
+        rng = np.random.RandomState(CROP_SEED)
+        low, high = CROP_FRACTION
+        series = [x[: rng.randint(int(np.ceil(low * len(x))), int(high * len(x)) + 1)]
+                  for x in series]
+    series = [z_normalise(x) for x in series]
+    y = np.unique(labels, return_inverse=True)[1].astype(np.int64)
+    if len({x.shape for x in series}) == 1:
+        return SeriesDataset(name, np.stack(series), y)
+    return SeriesDataset(name, series, y)
+
+
+def _ts_kmeans(n_clusters: int, seed: int, device: str, data: Dataset) -> BaseEstimator:
+    clustering = _optional("tslearn.clustering", "TimeSeriesKMeans")
+    return clustering.TimeSeriesKMeans(n_clusters, random_state=seed)
+
+
+#: Baselines of the series protocols: factory name -> factory(n_clusters, seed, device, data);
+#: a Method's ``params`` go to ``set_params`` (e.g. ``{"metric": "dtw"}``).
+SERIES_METHODS: dict[str, Callable[[int, int, str, Dataset], BaseEstimator]] = {
+    "ts_kmeans": _ts_kmeans,
+}
+
+#: Optional packages of method factories: a protocol run skips the method, saying so, when
+#: the package is not installed.
+REQUIRES: dict[str, str] = {"ts_kmeans": "tslearn"}

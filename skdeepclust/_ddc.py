@@ -226,7 +226,9 @@ class DDC(BaseDeepClusterer):
     sequences longer than any training sequence are accepted too. NaN anywhere else (inside a
     sequence, or in some channels of a time step) is an error, as are empty sequences, 1-D
     items and unequal channel counts in a list. ``reconstruction_weight > 0`` needs sequences
-    of one length in ``fit`` and ``score`` (padding has nothing to reconstruct).
+    of one length in ``fit`` and ``score`` (padding has nothing to reconstruct). The DTKC
+    appendix's recurrent models are presets: :func:`~skdeepclust.presets.rddc` and
+    :func:`~skdeepclust.presets.rdtkc`.
 
     References
     ----------

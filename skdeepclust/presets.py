@@ -26,7 +26,7 @@ Examples
 True
 >>> sorted(presets.PRESETS)  # doctest: +NORMALIZE_WHITESPACE
 ['acedec', 'aecm', 'cm', 'dcec', 'dcn', 'ddc', 'ddc_ae', 'ddc_uco', 'dec', 'dec_conv',
- 'dtkc', 'idec']
+ 'dtkc', 'idec', 'rddc', 'rdtkc']
 """
 
 from __future__ import annotations
@@ -164,6 +164,127 @@ def dtkc(*, n_clusters: int = 10, **params) -> DDC:
         "batch_size": 120, "lr": 1e-4, "clip_grad_norm": 10.0, "max_epochs": 100,
         "patience": 30, "n_init": 20, **DDC_PAPERS,
     }
+    return _build(DDC, config, params)
+
+
+def _recurrent_config(n_clusters: int) -> dict:
+    # The DTKC appendix: the recurrent models follow Section V-A for everything but the
+    # network, so the values below are dtkc()'s where the appendix does not name them.
+    return {
+        "n_clusters": n_clusters, "encoder": "gru", "encoder__hidden_size": 32,
+        "encoder__n_layers": 2, "encoder__bidirectional": True, "n_hidden": 100,
+        "rel_sigma": 0.075, "orthogonality": "sum", "cs_normalization": "pairs",
+        "batch_size": 120, "lr": 1e-4, "clip_grad_norm": 10.0, "max_epochs": 100,
+        "patience": 30, "n_init": 20, **DDC_PAPERS,
+    }
+
+
+def rddc(*, n_clusters: int = 10, **params) -> DDC:
+    r"""RDDC, the recurrent DDC of the DTKC paper's Appendix A (Trosten et al., 2019), Table V.
+
+    A two-layer bidirectional GRU (``encoder="gru"``) with hidden states of 32 units per layer
+    ("the dimensionality of the hidden states for each layer was set to 32"; read as 32 units
+    per direction, ``encoder__hidden_size=32``, so each layer's last hidden state has 64
+    values), followed by the DDC clustering module (hidden layer of 100 units,
+    §V-A). The appendix's "batch size, optimizer, epochs, runs, and bandwidth all
+    follow the configuration specified in Section V-A": mini-batches of 120, Adam with
+    learning rate :math:`10^{-4}`, at most 100 epochs with a stop after 30 epochs without a
+    lower loss (weights of the best epoch kept), 20 runs with the lowest-loss run reported
+    ("Best"; "Mean" is the mean over the 20 runs), the kernel width "15 % of the median
+    pairwise distances" as :func:`dtkc` reads it (``rel_sigma=0.075``).
+
+    The appendix is silent on the rest, which is :func:`dtkc`'s: the summed orthogonality
+    term, Cauchy-Schwarz terms normalised by the number of cluster pairs (the DTKC paper's
+    §III-B), gradient norm clipped at 10, He initialisation of the clustering
+    module (the GRU keeps PyTorch's initialisation: He et al.'s rule is for rectified
+    layers). Data: sequences of any length, as a list of ``(length_i, channels)`` arrays or
+    a NaN-padded 3-D array (see :class:`~skdeepclust.DDC`); the appendix's sets (Character
+    Trajectories, Arabic Digits) are of variable length.
+
+    Parameters
+    ----------
+    n_clusters : int, default=10
+    **params
+        Any other :class:`~skdeepclust.DDC` parameter, overriding the preset.
+
+    Returns
+    -------
+    model : DDC
+        Unfitted.
+
+    See Also
+    --------
+    rdtkc : The same network and protocol with companion objectives on the GRU layers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepclust import presets
+    >>> model = presets.rddc(n_clusters=4)
+    >>> model.encoder, model.lr, model.batch_size, model.max_epochs, model.n_init
+    ('gru', 0.0001, 120, 100, 20)
+    >>> params = model.get_params()
+    >>> params["encoder__hidden_size"], params["encoder__n_layers"]
+    (32, 2)
+
+    Sequences of different lengths as a list (two epochs and one run, to be quick):
+
+    >>> rng = np.random.RandomState(0)
+    >>> X = [rng.randn(rng.randint(20, 40), 3) for _ in range(30)]
+    >>> presets.rddc(n_clusters=2, max_epochs=2, n_init=1, random_state=0).fit_predict(X).shape
+    (30,)
+    """
+    config = {**_recurrent_config(n_clusters), "uco_kernel": None}
+    return _build(DDC, config, params)
+
+
+def rdtkc(*, n_clusters: int = 10, **params) -> DDC:
+    r"""RDTKC, the recurrent DTKC of the DTKC paper's Appendix A (Trosten et al., 2019), Table V.
+
+    :func:`rddc` plus the unsupervised companion objectives on the GRU: one per layer, on
+    the layer's last hidden state, the Gaussian kernel
+    :math:`\kappa^l_{ij} = \exp(-\lVert h^l_{i,T} - h^l_{j,T} \rVert^2 / (2\sigma^2))`
+    ("the regular Gaussian kernel was therefore used", because the blocks are vectors:
+    ``uco_kernel="naive"``), weighted by :math:`\lambda = 0.01` ("set to 0.01 for all
+    experiments", §V-A) with the same weight on both layers. The last hidden
+    state of a bidirectional layer is the forward state after the last observed step with
+    the backward state after the first (see :class:`~skdeepclust.nn.encoders.GRUEncoder`).
+    Everything else is :func:`rddc`'s.
+
+    Parameters
+    ----------
+    n_clusters : int, default=10
+    **params
+        Any other :class:`~skdeepclust.DDC` parameter, overriding the preset.
+
+    Returns
+    -------
+    model : DDC
+        Unfitted.
+
+    See Also
+    --------
+    rddc : The same network and protocol without companion objectives.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepclust import presets
+    >>> model = presets.rdtkc(n_clusters=4)
+    >>> model.encoder, model.uco_kernel, model.uco_weight, model.lr
+    ('gru', 'naive', 0.01, 0.0001)
+
+    A NaN-padded 3-D array (tslearn's layout) reads the same as a list of the sequences:
+
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.full((30, 40, 3), np.nan)
+    >>> for i, length in enumerate(rng.randint(20, 41, size=30)):
+    ...     X[i, :length] = rng.randn(length, 3)
+    >>> presets.rdtkc(n_clusters=2, max_epochs=2, n_init=1, random_state=0).fit_predict(X).shape
+    (30,)
+    """
+    config = {**_recurrent_config(n_clusters), "uco_kernel": "naive", "uco_weight": 0.01,
+              "uco_weighting": "constant"}
     return _build(DDC, config, params)
 
 
@@ -506,7 +627,7 @@ def dcec(*, n_clusters: int = 10, **params) -> IDEC:
 
 #: Preset name -> function returning the configured estimator.
 PRESETS: dict[str, Callable[..., BaseEstimator]] = {
-    "ddc": ddc, "dtkc": dtkc, "ddc_uco": ddc_uco, "ddc_ae": ddc_ae, "cm": cm, "aecm": aecm,
-    "dcn": dcn, "acedec": acedec, "dec": dec, "idec": idec, "dec_conv": dec_conv,
-    "dcec": dcec,
+    "ddc": ddc, "dtkc": dtkc, "ddc_uco": ddc_uco, "ddc_ae": ddc_ae, "rddc": rddc,
+    "rdtkc": rdtkc, "cm": cm, "aecm": aecm, "dcn": dcn, "acedec": acedec, "dec": dec,
+    "idec": idec, "dec_conv": dec_conv, "dcec": dcec,
 }

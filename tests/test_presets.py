@@ -35,6 +35,24 @@ PAPER_VALUES = {
     ("ddc_uco", (None,)): (DDC, {"uco_kernel": None, "lr": 1e-3}),
     ("ddc_ae", ()): (DDC, {"reconstruction_weight": 0.1, "lr": 1e-3, "uco_kernel": None,
                            "max_epochs": 200}),
+    # DTKC paper, Appendix A: two-layer bidirectional GRU, 32 units per layer, DDC module;
+    # the rest "as specified in Section V-A" (batch 120, Adam 1e-4, 100 epochs, patience 30,
+    # 20 runs, 15 % of the median, lambda 0.01).
+    ("rddc", ()): (DDC, {
+        "encoder": "gru", "encoder__hidden_size": 32, "encoder__n_layers": 2,
+        "encoder__bidirectional": True, "n_hidden": 100, "uco_kernel": None,
+        "rel_sigma": 0.075, "orthogonality": "sum", "cs_normalization": "pairs",
+        "batch_size": 120, "lr": 1e-4, "max_epochs": 100, "patience": 30, "n_init": 20,
+        "clip_grad_norm": 10.0, "weight_init": "he", "vote": 1,
+    }),
+    ("rdtkc", ()): (DDC, {
+        "encoder": "gru", "encoder__hidden_size": 32, "encoder__n_layers": 2,
+        "encoder__bidirectional": True, "n_hidden": 100, "uco_kernel": "naive",
+        "uco_weight": 0.01, "uco_weighting": "constant", "rel_sigma": 0.075,
+        "orthogonality": "sum", "cs_normalization": "pairs", "batch_size": 120, "lr": 1e-4,
+        "max_epochs": 100, "patience": 30, "n_init": 20, "clip_grad_norm": 10.0,
+        "weight_init": "he", "vote": 1,
+    }),
     ("cm", ("fashion_mnist",)): (ClusteringModule, {
         "alpha": 80.0, "batch_size": 35, "reduction": "sum", "lr": 1e-3,
         "optimizer__eps": 1e-3, "max_epochs": 150, "averaging_epoch": True,
@@ -106,6 +124,22 @@ def test_dtkc_differs_from_ddc_uco_t_where_the_papers_differ():
                       "max_epochs", "patience"}
 
 
+def test_rdtkc_differs_from_rddc_by_the_companion_objective_only():
+    rddc = presets.rddc().get_params()
+    rdtkc = presets.rdtkc().get_params()
+    differ = {k for k in set(rddc) | set(rdtkc) if rddc.get(k) != rdtkc.get(k)}
+    assert differ == {"uco_kernel"}
+    assert rdtkc["uco_weight"] == 0.01 and rdtkc["uco_weighting"] == "constant"
+
+
+def test_recurrent_presets_differ_from_dtkc_in_the_network_only():
+    dtkc = presets.dtkc(uco_kernel="naive").get_params()
+    rdtkc = presets.rdtkc().get_params()
+    differ = {k for k in set(dtkc) | set(rdtkc) if dtkc.get(k) != rdtkc.get(k)}
+    assert differ == {"encoder", "encoder__first_block_pooled", "encoder__hidden_size",
+                      "encoder__n_layers", "encoder__bidirectional"}
+
+
 def test_keywords_override_the_preset():
     model = presets.aecm("mnist", lr=0.1, n_init=3)
     assert model.lr == 0.1 and model.n_init == 3 and model.alpha == 230.0
@@ -147,3 +181,16 @@ def test_preset_fits_tiny_images(name, args, fast):
     assert labels.shape == (60,)
     assert np.all(np.isfinite(model.transform(X)))
 
+
+
+@pytest.mark.parametrize("name", ["rddc", "rdtkc"])
+def test_recurrent_preset_fits_tiny_sequences_of_different_lengths(name):
+    rng = np.random.RandomState(0)
+    X = [rng.randn(rng.randint(10, 25), 3).astype(np.float32) for _ in range(40)]
+    model = presets.PRESETS[name](n_clusters=3, random_state=0, batch_size=20, **FAST)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        labels = model.fit_predict(X)
+    assert labels.shape == (40,)
+    assert np.all(np.isfinite(model.transform(X)))
+    assert model.net_.module_.encoder.gru.bidirectional
