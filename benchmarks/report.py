@@ -183,6 +183,21 @@ def selection_table(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
     return lines
 
 
+def series_section(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
+    """The time-series protocols (one per data set) as one table; the notes they share once."""
+    first = runs[0][0]
+    shared_notes = first.notes.split(": KMeans gets them flattened. ", 1)[-1]
+    lines = ["### Time series: RDDC and RDTKC against KMeans and TimeSeriesKMeans", "",
+             shared_notes, "",
+             "| data | method | ACC | NMI | ARI | fit time (s) | seeds |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for protocol, rows in runs:
+        data = protocol.title.split(" (")[0]
+        for line in scores_table(protocol, rows)[2:]:
+            lines.append(f"| {data} {line}")
+    return lines + ["", _provenance([row for _, rows in runs for row in rows]), ""]
+
+
 def selection_section(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
     """The L_sp protocols (one per data set) as one table."""
     first = runs[0][0]
@@ -229,17 +244,22 @@ def build_report() -> str:
     stale = 0
     not_run = []
     selection_runs = []
+    series_runs = []
     for protocol in PROTOCOLS.values():
         rows, n_stale = current_rows(protocol, data_cache)
         stale += n_stale
         if rows and protocol.name.startswith("lsp-"):
             selection_runs.append((protocol, rows))
+        elif rows and protocol.name.endswith("-series"):
+            series_runs.append((protocol, rows))
         elif rows:
             sections[protocol.kind] += section(protocol, rows)
         else:
             not_run.append(f"`{protocol.name}`")
     if selection_runs:
         sections["control"] += selection_section(selection_runs)
+    if series_runs:
+        sections[series_runs[0][0].kind] += series_section(series_runs)
     reporting = f"{REPORTING_SEEDS[0]}-{REPORTING_SEEDS[-1]}"
     out = [HEADER.format(reporting=reporting, stale=stale)]
     titles = {"defaults": "## Package defaults", "paper": "## Paper protocols",

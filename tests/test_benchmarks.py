@@ -237,3 +237,18 @@ def test_japanese_vowels_is_a_list_of_series_of_different_lengths():
     assert data.lengths.min() == 7 and data.lengths.max() == 29
     assert all(series.shape[1] == 12 for series in data.X)
     _assert_z_normalised(data.X[0])
+
+
+def test_series_protocols_share_one_table_with_a_data_column():
+    def protocol(name):
+        return Protocol(name=f"{name.lower()}-series", title=f"{name} (x): y", dataset="iris",
+                        notes="All series have one length: KMeans gets them flattened. Shared.",
+                        methods=(Method("KMeans", "kmeans"),))
+
+    row = {"method": "KMeans", "acc": 0.5, "nmi": 0.1, "ari": 0.0, "fit_time": 1.0,
+           "commit": "abc", "dirty": False, "date": "2026-12-03", "machine": "m",
+           "command": "c"}
+    lines = report.series_section([(protocol("Trace"), [row]), (protocol("GunPoint"), [row])])
+    assert lines[2] == "Shared."
+    assert [line.split(" | ")[0] for line in lines if line.startswith("| Trace")
+            or line.startswith("| GunPoint")] == ["| Trace", "| GunPoint"]
