@@ -183,19 +183,33 @@ def selection_table(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
     return lines
 
 
-def series_section(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
-    """The time-series protocols (one per data set) as one table; the notes they share once."""
-    first = runs[0][0]
-    shared_notes = first.notes.split(": KMeans gets them flattened. ", 1)[-1]
-    lines = ["### Time series: RDDC and RDTKC against KMeans and TimeSeriesKMeans", "",
-             shared_notes, "",
-             "| data | method | ACC | NMI | ARI | fit time (s) | seeds |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+def combined_section(heading: str, notes: str,
+                     runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
+    """Protocols that differ only in their data set as one table with a data column."""
+    lines = [heading, ""] + ([notes, ""] if notes else []) + [
+        "| data | method | ACC | NMI | ARI | fit time (s) | seeds |",
+        "| --- | --- | --- | --- | --- | --- | --- |"]
     for protocol, rows in runs:
         data = protocol.title.split(" (")[0]
         for line in scores_table(protocol, rows)[2:]:
             lines.append(f"| {data} {line}")
     return lines + ["", _provenance([row for _, rows in runs for row in rows]), ""]
+
+
+def series_section(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
+    """The time-series protocols (one per data set) as one table; the notes they share once."""
+    shared_notes = runs[0][0].notes.split(": KMeans gets them flattened. ", 1)[-1]
+    return combined_section("### Time series: RDDC and RDTKC against KMeans and "
+                            "TimeSeriesKMeans", shared_notes, runs)
+
+
+#: Default protocols on small standardised tables, shown as one table.
+SMALL_TABLES = ("iris-defaults", "wine-defaults", "breast_cancer-defaults")
+
+
+def small_tables_section(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
+    sizes = ", ".join(p.title.split(", ")[0] + ")" for p, _ in runs)
+    return combined_section(f"### Small standardised tables: {sizes}", "", runs)
 
 
 def selection_section(runs: list[tuple[Protocol, list[dict]]]) -> list[str]:
@@ -245,6 +259,7 @@ def build_report() -> str:
     not_run = []
     selection_runs = []
     series_runs = []
+    small_runs = []
     for protocol in PROTOCOLS.values():
         rows, n_stale = current_rows(protocol, data_cache)
         stale += n_stale
@@ -252,6 +267,8 @@ def build_report() -> str:
             selection_runs.append((protocol, rows))
         elif rows and protocol.name.endswith("-series"):
             series_runs.append((protocol, rows))
+        elif rows and protocol.name in SMALL_TABLES:
+            small_runs.append((protocol, rows))
         elif rows:
             sections[protocol.kind] += section(protocol, rows)
         else:
@@ -260,6 +277,8 @@ def build_report() -> str:
         sections["control"] += selection_section(selection_runs)
     if series_runs:
         sections[series_runs[0][0].kind] += series_section(series_runs)
+    if small_runs:
+        sections["defaults"] += small_tables_section(small_runs)
     reporting = f"{REPORTING_SEEDS[0]}-{REPORTING_SEEDS[-1]}"
     out = [HEADER.format(reporting=reporting, stale=stale)]
     titles = {"defaults": "## Package defaults", "paper": "## Paper protocols",
