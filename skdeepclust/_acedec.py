@@ -14,11 +14,13 @@ from skdeepclust._dcn import BaseDCN
 from skdeepclust._kmeans import cluster_means, kmeans, subspace_kmeans
 from skdeepclust._net import ClusteringNet
 from skdeepclust.losses.acedec import optimal_beta_logits
+from skdeepclust.losses.dcn import CENTROID_UPDATES
 from skdeepclust.nn.acedec import ACeDeCNetwork, ACeDeCObjective
 from skdeepclust.utils._sklearn_compat import (
     NON_NEGATIVE_INT,
     NON_NEGATIVE_REAL,
     Interval,
+    StrOptions,
 )
 from skdeepclust.utils._validation import check_option
 
@@ -76,6 +78,14 @@ class ACeDeC(BaseDCN):
         Dimension :math:`d` of the embedding (at least 2: both spaces need a dimension).
     activation : {"relu", "leaky_relu"}, default="relu"
         As in :class:`DCN`.
+    cluster_weight : float, default=1.0
+        Weight of the cluster and the shared term against the reconstruction (the paper: 1;
+        ACe/DeC has no :math:`\lambda`). TUNING-PLACEHOLDER
+    centroid_update : {"running_mean", "moving_average"}, default="running_mean"
+        How the centroids follow the embedding after each step: ``"running_mean"``, the
+        paper's mini-batch k-means (:func:`~skdeepclust.losses.dcn.running_mean_update`, as in
+        :class:`DCN`), or ``"moving_average"``
+        (:func:`~skdeepclust.losses.dcn.moving_average_update`), whose rate does not decay.
     init_epochs : int, default=20
         Epochs of the :math:`V`, :math:`b`-only initial training (0 skips it).
     balance : bool or "auto", default="auto"
@@ -159,6 +169,8 @@ n_features_in_
     _parameter_constraints: dict = {
         **BaseDCN._parameter_constraints,
         "n_embed": [Interval(Integral, 2, None, closed="left")],
+        "cluster_weight": NON_NEGATIVE_REAL,
+        "centroid_update": [StrOptions(set(CENTROID_UPDATES))],
         "init_epochs": NON_NEGATIVE_INT,
         "augmentation": ["boolean"],
         "max_degrees": NON_NEGATIVE_REAL,
@@ -176,6 +188,8 @@ n_features_in_
         hidden_dims: tuple[int, ...] = (500, 500, 2000),
         n_embed: int = 10,
         activation: str = "relu",
+        cluster_weight: float = 1.0,
+        centroid_update: str = "running_mean",
         init_epochs: int = 20,
         balance: bool | str = "auto",
         augmentation: bool = False,
@@ -205,6 +219,8 @@ n_features_in_
         **kwargs,
     ):
         self.activation = activation
+        self.cluster_weight = cluster_weight
+        self.centroid_update = centroid_update
         self.init_epochs = init_epochs
         self.balance = balance
         self.augmentation = augmentation
@@ -256,10 +272,12 @@ n_features_in_
             "augmentation": bool(self.augmentation),
             "max_degrees": float(self.max_degrees),
             "max_shift": float(self.max_shift),
+            "centroid_update": self.centroid_update,
         }
 
     def _objective_kwargs(self, module_kwargs: dict) -> dict:
-        return {"augmentation": bool(self.augmentation)}
+        return {"augmentation": bool(self.augmentation),
+                "cluster_weight": float(self.cluster_weight)}
 
     def _net_params(self) -> dict:
         return {"optimizer__param_groups": [("beta_logits", {"lr": self.lr * BETA_LR_FACTOR})]}
@@ -314,7 +332,8 @@ n_features_in_
         module.augmentation = False
         try:
             self._fit_phase(module, ACeDeCObjective, X, seed, str(net.device),
-                            epochs=self.init_epochs, **self._net_params())
+                            epochs=self.init_epochs, **self._net_params(),
+                            criterion__cluster_weight=float(self.cluster_weight))
         finally:
             for p in frozen:
                 p.requires_grad_(True)

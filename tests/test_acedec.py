@@ -9,8 +9,10 @@ from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
 
 import skdeepclust._dcn
+import skdeepclust.losses.dcn
 from skdeepclust import ACeDeC
 from skdeepclust._acedec import split_dimensions
+from skdeepclust.nn.acedec import ACeDeCObjective
 from tests.conftest import hidden_clusters
 
 ACEDEC_FAST = dict(hidden_dims=(16,), n_embed=4, pretrain_epochs=10, init_epochs=2,
@@ -176,3 +178,22 @@ def test_no_pretraining_and_no_rotation_training(blobs):
     X, _ = blobs
     ACeDeC(n_clusters=3, random_state=0,
            **{**ACEDEC_FAST, "pretrain_epochs": 0, "init_epochs": 0}).fit(X)
+
+
+def test_cluster_weight_scales_both_space_terms_and_centroid_update_is_used(blobs, monkeypatch):
+    X, _ = blobs
+    calls = []
+    moving = skdeepclust.losses.dcn.CENTROID_UPDATES["moving_average"]
+    monkeypatch.setitem(skdeepclust.losses.dcn.CENTROID_UPDATES, "moving_average",
+                        lambda *args: calls.append(1) or moving(*args))
+    model = ACeDeC(n_clusters=3, cluster_weight=0.1, centroid_update="moving_average",
+                   random_state=0, **ACEDEC_FAST).fit(X)
+    assert calls
+    module, batch = model.net_.module_, torch.as_tensor(X[:32])
+    with torch.no_grad():
+        outputs = module(batch)
+        weighted = model.net_.criterion_(outputs, batch, **module.objective_inputs())
+        plain = ACeDeCObjective()(outputs, batch, **module.objective_inputs())
+    for name in ("cluster", "shared"):
+        assert float(weighted[name]) == pytest.approx(0.1 * float(plain[name]), rel=1e-6)
+    assert float(weighted["reconstruction"]) == float(plain["reconstruction"])

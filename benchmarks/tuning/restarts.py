@@ -141,17 +141,21 @@ def _acedec_denoising() -> None:
     ACeDeCNetwork.forward = noisy_forward
 
 
-def _acedec_half_terms() -> None:
-    # ACeDeC's cluster and shared terms halved (ClustPy divides them by the number of spaces).
-    from skdeepclust.nn.acedec import ACeDeCObjective
+def _acedec_scaled_terms(factor: float):
+    # ACeDeC's cluster and shared terms times ``factor`` (ClustPy halves them: it divides by
+    # the number of spaces).
+    def probe() -> None:
+        from skdeepclust.nn.acedec import ACeDeCObjective
 
-    forward = ACeDeCObjective.forward
+        forward = ACeDeCObjective.forward
 
-    def halved(self, *args, **kwargs):
-        terms = forward(self, *args, **kwargs)
-        return {**terms, "cluster": 0.5 * terms["cluster"], "shared": 0.5 * terms["shared"]}
+        def scaled(self, *args, **kwargs):
+            terms = forward(self, *args, **kwargs)
+            return {**terms, "cluster": factor * terms["cluster"],
+                    "shared": factor * terms["shared"]}
 
-    ACeDeCObjective.forward = halved
+        ACeDeCObjective.forward = scaled
+    return probe
 
 
 def _acedec_scale_free() -> None:
@@ -180,7 +184,8 @@ PROBES = {"pytorch-init": _pytorch_init, "no-cm-pretraining": _no_cm_pretraining
           "acedec-fixed-encoder": _acedec_frozen("autoencoder.encoder*"),
           "acedec-ema-centroids": _acedec_ema_centroids,
           "acedec-denoising": _acedec_denoising,
-          "acedec-half-terms": _acedec_half_terms,
+          "acedec-half-terms": _acedec_scaled_terms(0.5),
+          "acedec-tenth-terms": _acedec_scaled_terms(0.1),
           "acedec-scale-free": _acedec_scale_free}
 
 

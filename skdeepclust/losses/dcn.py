@@ -8,7 +8,7 @@ DCN trains an autoencoder :math:`z = f(x)`, :math:`\hat x = g(z)` with hard k-me
 Every term here is a mean over the samples of a batch (the paper sums over the data set; the
 factor is the batch size). Centroids and assignments are constants for the gradient; they are
 updated outside the loss by :func:`running_mean_update` (also ACe/DeC's,
-:mod:`skdeepclust.losses.acedec`).
+:mod:`skdeepclust.losses.acedec`, which can use :func:`moving_average_update` instead).
 """
 
 from __future__ import annotations
@@ -101,4 +101,57 @@ def running_mean_update(
     return new_centers, new_counts
 
 
-__all__ = ["dcn_clustering_loss", "running_mean_update", "weighted_sq_distances"]
+@torch.no_grad()
+def moving_average_update(
+    centers: torch.Tensor, counts: torch.Tensor, z: torch.Tensor, labels: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    r"""Per-centroid moving averages whose memory is about one batch.
+
+    The count becomes the mean of the old count and the batch's count, and the centroid
+    moves towards the batch mean of its points by :math:`1 / (1 + c_k)`:
+
+    .. math::
+        c_k \leftarrow 	frac12 (c_k + n_k), \qquad
+        \mu_k \leftarrow \Bigl(1 - rac{1}{1 + c_k}\Bigr)\mu_k
+                         + rac{1}{1 + c_k}\, rac{1}{n_k}\sum_{i: s(i)=k} z_i .
+
+    Unlike :func:`running_mean_update`, whose counts grow without bound so that a centroid all
+    but stops once it has averaged many points, the rate settles near :math:`1 / (1 + n_k)`:
+    the centroids keep following an embedding that moves during training. A centroid without
+    samples in the batch keeps its value and count.
+
+    Parameters
+    ----------
+    centers : Tensor of shape (k, p)
+    counts : Tensor of shape (k,)
+        The counts of the previous update (float).
+    z : Tensor of shape (n, p)
+    labels : Tensor of shape (n,), int64 in ``[0, k)``
+
+    Returns
+    -------
+    centers : Tensor of shape (k, p)
+    counts : Tensor of shape (k,)
+        New tensors; the inputs are not modified.
+    """
+    k = centers.shape[0]
+    z = z.to(centers.dtype)
+    n_k = torch.bincount(labels, minlength=k).to(counts.dtype)
+    means = torch.zeros_like(centers).index_add_(0, labels, z) / n_k.clamp(min=1)[:, None]
+    present = n_k > 0
+    new_counts = torch.where(present, 0.5 * (counts + n_k), counts)
+    rate = (1.0 / (1.0 + new_counts))[:, None]
+    new_centers = torch.where(present[:, None], (1 - rate) * centers + rate * means, centers)
+    return new_centers, new_counts
+
+
+#: Centroid updates by name (``ACeDeC(centroid_update=...)``).
+CENTROID_UPDATES = {"running_mean": running_mean_update, "moving_average": moving_average_update}
+
+__all__ = [
+    "CENTROID_UPDATES",
+    "dcn_clustering_loss",
+    "moving_average_update",
+    "running_mean_update",
+    "weighted_sq_distances",
+]

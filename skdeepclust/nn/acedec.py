@@ -1,7 +1,7 @@
 r"""Network and objective of ACe/DeC + DCN (Miklautz et al., 2021).
 
 A DCN autoencoder plus a learned rotation :math:`V` and space weights :math:`\beta`; the k-means
-state (cluster centroids, the shared centroid and their running-mean counts) lives in buffers
+state (cluster centroids, the shared centroid and their counts) lives in buffers
 and is updated after every optimiser step (:meth:`ACeDeCNetwork.update_centers`).
 
 Output layout (flat, batch-first tuple): ``(labels, y, x_hat, assigned_centers)`` with
@@ -19,7 +19,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from skdeepclust.losses.acedec import acedec_cluster_loss, acedec_shared_loss
-from skdeepclust.losses.dcn import running_mean_update, weighted_sq_distances
+from skdeepclust.losses.dcn import CENTROID_UPDATES, weighted_sq_distances
 from skdeepclust.losses.reconstruction import reconstruction_loss
 from skdeepclust.nn.autoencoders import MLPAutoencoder
 
@@ -101,6 +101,9 @@ class ACeDeCNetwork(nn.Module):
         Ranges of :func:`random_rotate_shift`.
     autoencoder : nn.Module or None, default=None
         As in :class:`DCNNetwork`.
+    centroid_update : {"running_mean", "moving_average"}, default="running_mean"
+        How :meth:`update_centers` moves the centroids (a key of
+        :data:`skdeepclust.losses.dcn.CENTROID_UPDATES`).
     """
 
     def __init__(
@@ -115,9 +118,11 @@ class ACeDeCNetwork(nn.Module):
         max_degrees: float = 15.0,
         max_shift: float = 0.1,
         autoencoder: nn.Module | None = None,
+        centroid_update: str = "running_mean",
     ):
         super().__init__()
         self.input_shape = tuple(input_shape)
+        self.centroid_update = centroid_update
         self.autoencoder = autoencoder if autoencoder is not None else MLPAutoencoder(
             input_shape, hidden_dims, n_embed, activation, negative_slope
         )
@@ -183,10 +188,11 @@ class ACeDeCNetwork(nn.Module):
 
     @torch.no_grad()
     def update_centers(self, x: torch.Tensor) -> None:
-        """Re-embed ``x``, reassign, and update the cluster and shared running means."""
+        """Re-embed ``x``, reassign, and update the cluster and shared centroids."""
+        update = CENTROID_UPDATES[self.centroid_update]
         y = self.embed(x)
-        centers, counts = running_mean_update(self.centers, self.counts, y, self.assign(y))
-        shared, shared_count = running_mean_update(
+        centers, counts = update(self.centers, self.counts, y, self.assign(y))
+        shared, shared_count = update(
             self.shared_center[None], self.shared_count, y,
             torch.zeros(len(y), dtype=torch.long, device=y.device),
         )
@@ -197,7 +203,7 @@ class ACeDeCNetwork(nn.Module):
 
 
 class ACeDeCObjective(nn.Module):
-    r"""ACe/DeC + DCN loss per batch (paper Eq. 5, means over the batch, no weights).
+    r"""ACe/DeC + DCN loss per batch (paper Eq. 5, means over the batch).
 
     Terms: ``cluster`` :math:`\frac{1}{n}\sum_i \|y_i - m_{c(i)}\|^2_{\beta_{cs}}`,
     ``shared`` :math:`\frac{1}{n}\sum_i \|y_i - m_{ss}\|^2_{\beta_{ss}}` and ``reconstruction``
@@ -211,15 +217,18 @@ class ACeDeCObjective(nn.Module):
     Parameters
     ----------
     augmentation : bool, default=False
+    cluster_weight : float, default=1.0
+        Multiplies the cluster and the shared term (the paper: 1, no weights).
     """
 
     term_names: tuple[str, ...] = ("cluster", "shared", "reconstruction")
     #: The reconstruction is the auxiliary term (for the mismatch monitors).
     aux_weights: dict[str, float] = {"reconstruction": 1.0}
 
-    def __init__(self, augmentation: bool = False):
+    def __init__(self, augmentation: bool = False, cluster_weight: float = 1.0):
         super().__init__()
         self.augmentation = augmentation
+        self.cluster_weight = cluster_weight
 
     def forward(
         self, outputs, X: torch.Tensor, y: None = None, *, shared_center: torch.Tensor,
@@ -240,7 +249,8 @@ class ACeDeCObjective(nn.Module):
                                     + reconstruction_loss(x_aug, x_aug_hat, "sum"))
         else:
             reconstruction = reconstruction_loss(X, x_hat, "sum")
-        return {"cluster": cluster, "shared": shared_term, "reconstruction": reconstruction}
+        return {"cluster": self.cluster_weight * cluster,
+                "shared": self.cluster_weight * shared_term, "reconstruction": reconstruction}
 
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""DCN's loss term and the running-mean centroid update against slow references."""
+"""DCN's loss term and the centroid updates against slow references."""
 
 import numpy as np
 import pytest
@@ -6,6 +6,7 @@ import torch
 
 from skdeepclust.losses.dcn import (
     dcn_clustering_loss,
+    moving_average_update,
     running_mean_update,
     weighted_sq_distances,
 )
@@ -80,3 +81,34 @@ def test_running_mean_update_from_zero_count_is_the_batch_mean(data):
     np.testing.assert_allclose(new_centers[0], z[3:].mean(0), rtol=1e-12)
     np.testing.assert_allclose(new_centers[1], z[:3].mean(0), rtol=1e-12)
     np.testing.assert_array_equal(new_centers[2], centers[2])
+
+
+def test_moving_average_update_matches_its_formula_and_leaves_absent_clusters(data):
+    z, centers, _ = data
+    labels = torch.tensor([0, 0, 2, 0, 2, 2, 0])
+    counts = torch.tensor([100.0, 5.0, 1.0], dtype=torch.float64)
+    before = centers.clone(), counts.clone()
+    new_centers, new_counts = moving_average_update(centers, counts, z, labels)
+    np.testing.assert_array_equal(new_counts, [52.0, 5.0, 2.0])
+    for k, members in [(0, [0, 1, 3, 6]), (2, [2, 4, 5])]:
+        rate = 1 / (1 + float(new_counts[k]))
+        expected = (1 - rate) * centers[k] + rate * z[members].mean(0)
+        np.testing.assert_allclose(new_centers[k], expected, rtol=1e-12)
+    np.testing.assert_array_equal(new_centers[1], centers[1])
+    np.testing.assert_array_equal(centers, before[0])
+    np.testing.assert_array_equal(counts, before[1])
+
+
+def test_moving_average_keeps_following_a_moving_cluster_where_running_means_stall():
+    # One cluster of 25 points per step whose points drift by +1 per step. The moving
+    # average's rate settles at 1 / 26, so it lags about 25 steps behind; the running mean's
+    # rate decays with its growing count, so its lag grows with the steps.
+    start = torch.zeros(1, 2, dtype=torch.float64), torch.full((1,), 100.0, dtype=torch.float64)
+    running, moving = start, start
+    labels = torch.zeros(25, dtype=torch.long)
+    for step in range(1, 301):
+        z = torch.full((25, 2), float(step), dtype=torch.float64)
+        running = running_mean_update(*running, z, labels)
+        moving = moving_average_update(*moving, z, labels)
+    assert 300 - float(moving[0][0, 0]) == pytest.approx(25, abs=1)
+    assert 300 - float(running[0][0, 0]) > 140
