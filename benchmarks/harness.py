@@ -128,9 +128,11 @@ class Protocol:
     dataset : str
         A dataset of the main job (``skdeepclust._compare.DATASETS``).
     methods : tuple of Method
-    kind : {"defaults", "paper", "control"}
+    kind : {"defaults", "paper", "control", "investigation"}
         ``"defaults"``: the package defaults (RESULTS.md's main tables); ``"paper"``: a paper's
-        protocol through a preset; ``"control"``: an experiment that isolates one factor.
+        protocol through a preset; ``"control"``: an experiment that isolates one factor;
+        ``"investigation"``: a measurement behind a note in ``docs/`` (``doc``), named but not
+        tabled in RESULTS.md.
     n_seeds : int
         How many reporting seeds a plain run uses (the first ``n_seeds`` of the set).
     preprocessing : {None, "symmetric", "per_sample_minmax"}
@@ -145,6 +147,8 @@ class Protocol:
         What to compare with, per method label (e.g. a paper's published number).
     notes : str
         One paragraph for RESULTS.md: what the protocol differs in from the paper's.
+    doc : str or None
+        For ``kind="investigation"``: the ``docs/`` page that discusses the results.
     """
 
     name: str
@@ -158,6 +162,7 @@ class Protocol:
     trace_every: int | None = None
     reference: dict = field(default_factory=dict)
     notes: str = ""
+    doc: str | None = None
 
     def method(self, label: str) -> Method:
         for m in self.methods:

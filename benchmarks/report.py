@@ -255,6 +255,7 @@ def section(protocol: Protocol, rows: list[dict], level: str = "###") -> list[st
 def build_report() -> str:
     data_cache: dict = {}
     sections = {"defaults": [], "paper": [], "control": []}
+    investigations = []
     stale = 0
     not_run = []
     selection_runs = []
@@ -263,7 +264,9 @@ def build_report() -> str:
     for protocol in PROTOCOLS.values():
         rows, n_stale = current_rows(protocol, data_cache)
         stale += n_stale
-        if rows and protocol.name.startswith("lsp-"):
+        if rows and protocol.kind == "investigation":
+            investigations.append(f"`{protocol.name}` ({protocol.title}; `{protocol.doc}`)")
+        elif rows and protocol.name.startswith("lsp-"):
             selection_runs.append((protocol, rows))
         elif rows and protocol.name.endswith("-series"):
             series_runs.append((protocol, rows))
@@ -286,6 +289,10 @@ def build_report() -> str:
     for kind, lines in sections.items():
         if lines:
             out += [titles[kind], ""] + lines
+    if investigations:
+        out += ["## Investigations", "",
+                "Recorded in `benchmarks/results/` like the tables above and discussed where "
+                "named: " + "; ".join(investigations) + ".", ""]
     if not_run:
         out += ["## Protocols without current results", "",
                 "Declared in `benchmarks/protocols.py` (`python benchmarks/run.py list` describes "

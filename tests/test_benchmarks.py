@@ -36,7 +36,8 @@ def test_seed_sets_are_disjoint():
 def test_every_protocol_builds_its_estimators():
     data = harness.Dataset("fake", np.zeros((20, 1, 28, 28), np.float32), np.arange(20) % 4)
     for protocol in PROTOCOLS.values():
-        assert protocol.kind in ("defaults", "paper", "control")
+        assert protocol.kind in ("defaults", "paper", "control", "investigation")
+        assert (protocol.kind == "investigation") == (protocol.doc is not None)
         for method in protocol.methods:
             if method.missing_requirement:
                 continue  # an optional package is absent: run_protocol skips it the same way
