@@ -481,7 +481,9 @@ def acedec(dataset: str = "image", *, n_clusters: int = 10, n_samples: int = 70_
     iterations (``init_epochs`` from ``n_samples``). ``dataset="synth25"``: a single-layer
     linear autoencoder with ``n_embed`` = number of features (27) as in the paper's SYNTH-25
     rows. Table 1 reports the mean NMI over 10 pretrained autoencoders (20 for SYNTH-25):
-    one run per seed. The paper does not balance the autoencoder (``balance=False``).
+    one run per seed. The paper does not balance the autoencoder (``balance=False``), weighs
+    the three terms of Eq. 5 equally (``cluster_weight=1``) and updates the centroids by
+    mini-batch k-means running means (``centroid_update="running_mean"``).
 
     Parameters
     ----------
@@ -505,6 +507,7 @@ def acedec(dataset: str = "image", *, n_clusters: int = 10, n_samples: int = 70_
         "pretrain_epochs": 100, "pretrain_lr": 1e-3, "pretrain_batch_size": 128,
         "pretrain_optimizer": torch.optim.Adam, "pretrain_noise": 0.0, "pretrain_warmup": 0,
         "pretrain_decay": "none", "init_epochs": _epochs_for(20_000, n_samples, batch_size),
+        "cluster_weight": 1.0, "centroid_update": "running_mean",
         "max_epochs": 150, "lr": 1e-4, "optimizer": torch.optim.Adam,
         "batch_size": batch_size, "n_init": 1, "clip_grad_norm": None,
     }

@@ -78,7 +78,8 @@ PAPER_VALUES = {
     ("acedec", ()): (ACeDeC, {
         "hidden_dims": (500, 500, 2000), "n_embed": 10, "activation": "leaky_relu",
         "pretrain_epochs": 100, "pretrain_batch_size": 128, "max_epochs": 150, "lr": 1e-4,
-        "balance": False, "init_epochs": 74,
+        "balance": False, "init_epochs": 74, "cluster_weight": 1.0,
+        "centroid_update": "running_mean",
     }),
     ("acedec", ("synth25",)): (ACeDeC, {"hidden_dims": (), "n_embed": 27}),
     ("dec", ()): (DEC, {
